@@ -1,0 +1,9 @@
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    """`?page_size=` up to 200; a larger value is clamped, a non-number ignored."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

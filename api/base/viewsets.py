@@ -1,0 +1,150 @@
+"""The base every endpoint builds on.
+
+- `get_queryset()` is the model's `visible_to(caller)` before anything else, so an object
+  the caller may not see is a 404 for every verb.
+- Single-object GETs carry an `ETag`; PUT/PATCH with a stale `If-Match` get 412.
+- `transition/` and `history/` are shared: a viewset names its transition service.
+"""
+
+import hashlib
+import json
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
+
+from audits.exceptions import PreconditionFailed
+from audits.history import history_entries
+
+
+class RoleWritePermission(BasePermission):
+    """Reads need a login; writes on the collection need one of `write_roles` (if set)."""
+
+    message = _("Your role may not do this.")
+
+    def has_permission(self, request, view):
+        if not request.user.is_authenticated:
+            return False
+        roles = getattr(view, "write_roles", None)
+        if request.method in SAFE_METHODS or roles is None:
+            return True
+        return request.user.has_role(*roles)
+
+
+def etag_for(data) -> str:
+    encoded = json.dumps(data, sort_keys=True, default=str).encode()
+    return '"' + hashlib.sha256(encoded).hexdigest()[:32] + '"'
+
+
+def check_if_match(request, current_etag: str) -> None:
+    header = request.headers.get("If-Match")
+    if not header or header.strip() == "*":
+        return
+    offered = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if current_etag not in offered:
+        raise PreconditionFailed()
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """`queryset` is the unscoped base (with its select_related); callers only ever get
+    `queryset.visible_to(user)`."""
+
+    permission_classes = [RoleWritePermission]
+    write_roles = None
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def representation(self, instance) -> dict:
+        return self.get_serializer(instance).data
+
+    def retrieve(self, request, *args, **kwargs):
+        data = self.representation(self.get_object())
+        return Response(data, headers={"ETag": etag_for(data)})
+
+
+class ConditionalUpdateMixin:
+    """PUT/PATCH through `perform_update`, guarded by If-Match, in one transaction."""
+
+    def update(self, request, *args, partial=False, **kwargs):
+        with transaction.atomic():
+            instance = self.get_object()
+            type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+            check_if_match(request, etag_for(self.representation(instance)))
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+        data = self.representation(serializer.instance)
+        return Response(data, headers={"ETag": etag_for(data)})
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+
+class CreateMixin(mixins.CreateModelMixin):
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            self.perform_create(serializer)
+        data = self.representation(serializer.instance)
+        return Response(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(data)})
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    timestamp = serializers.DateTimeField()
+    user = serializers.IntegerField(allow_null=True)
+    user_name = serializers.CharField(allow_null=True)
+    change_reason = serializers.CharField()
+    history_type = serializers.CharField(help_text="+ created, ~ changed, - deleted")
+    changes = serializers.ListField(child=serializers.DictField())
+
+
+class TransitionMixin:
+    """`POST <object>/transition/ {"to", "reason"}` → the updated object.
+
+    The viewset sets `transition_service(obj, *, by, to, reason)`."""
+
+    transition_service = None
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={
+            200: OpenApiResponse(description="The object after the transition"),
+            403: OpenApiResponse(description="Your role may not make this move"),
+            409: OpenApiResponse(description="The state machine does not allow this move"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, *args, **kwargs):
+        instance = self.get_object()
+        body = TransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        updated = type(self).transition_service(
+            instance,
+            by=request.user,
+            to=body.validated_data["to"],
+            reason=body.validated_data["reason"],
+        )
+        data = self.representation(self.get_queryset().get(pk=updated.pk))
+        return Response(data, headers={"ETag": etag_for(data)})
+
+
+class HistoryMixin:
+    """`GET <object>/history/`: every version, newest first, with field-level changes."""
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, *args, **kwargs):
+        entries = history_entries(self.get_object())
+        return Response(HistoryEntrySerializer(entries, many=True).data)

@@ -1,0 +1,90 @@
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.response import Response
+
+from api.base.viewsets import (
+    ConditionalUpdateMixin,
+    CreateMixin,
+    HistoryMixin,
+    ScopedViewSet,
+    TransitionMixin,
+)
+from api.serializers.engagements import EngagementSerializer, MemberSerializer
+from audits import permissions as can
+from audits.choices import EngagementStatus
+from audits.models import Engagement
+from audits.services import engagements as services
+
+
+class EngagementFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=EngagementStatus.choices)
+
+    class Meta:
+        model = Engagement
+        fields = ["status", "auditee", "sai"]
+
+
+class EngagementViewSet(
+    mixins.ListModelMixin,
+    CreateMixin,
+    ConditionalUpdateMixin,
+    TransitionMixin,
+    HistoryMixin,
+    ScopedViewSet,
+):
+    queryset = Engagement.objects.all()
+    serializer_class = EngagementSerializer
+    write_roles = can.ENGAGEMENT_CREATORS
+    filterset_class = EngagementFilter
+    ordering_fields = ["reference", "created_at", "period_start"]
+    transition_service = staticmethod(services.engagement_transition)
+
+    def get_permissions(self):
+        if self.action in {"transition", "update", "partial_update"}:
+            self.write_roles = None  # decided per object by the services
+        return super().get_permissions()
+
+    def perform_create(self, serializer):
+        serializer.validated_data.pop("change_reason", None)
+        serializer.instance = services.engagement_create(
+            by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.engagement_update(
+            serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+
+class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """`/engagements/{id}/members/`: the team, listed to whoever sees the engagement and
+    changed by its team leader or a supervisor."""
+
+    serializer_class = MemberSerializer
+    pagination_class = None
+
+    def engagement(self) -> Engagement:
+        if not hasattr(self, "_engagement"):
+            visible = Engagement.objects.visible_to(self.request.user)
+            self._engagement = get_object_or_404(visible, pk=self.kwargs["engagement_pk"])
+        return self._engagement
+
+    def get_queryset(self):
+        return self.engagement().members.select_related("user")
+
+    @extend_schema(request=MemberSerializer, responses={201: MemberSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = services.member_add(
+            self.engagement(), by=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(member).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            services.member_remove(self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,29 @@
+from audits.models.engagements import (
+    Engagement,
+    EngagementGroupObjectPermission,
+    EngagementMember,
+    EngagementUserObjectPermission,
+)
+from audits.models.evidence import Evidence, EvidenceAccess
+from audits.models.findings import Finding, Recommendation, Response, ResponseAttachment
+from audits.models.organizations import Organization
+from audits.models.sanctions import PersonLiable, Sanction, SanctionPayment
+from audits.models.users import User
+
+__all__ = [
+    "Engagement",
+    "EngagementGroupObjectPermission",
+    "EngagementMember",
+    "EngagementUserObjectPermission",
+    "Evidence",
+    "EvidenceAccess",
+    "Finding",
+    "Organization",
+    "PersonLiable",
+    "Recommendation",
+    "Response",
+    "ResponseAttachment",
+    "Sanction",
+    "SanctionPayment",
+    "User",
+]

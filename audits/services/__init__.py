@@ -1,0 +1,2 @@
+"""Every write goes through a function here: keyword-only arguments, `full_clean()`,
+one transaction, a change reason for history."""

@@ -1,0 +1,42 @@
+import pytest
+from rest_framework.test import APIClient
+
+from audits.choices import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Every test writes files into its own folder, never into the developer's data."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media" / "private"},
+        },
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media" / "evidence"},
+        },
+    }
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role=Role.AUDITOR, **kwargs):
+        return UserFactory(role=role, **kwargs)
+
+    return make
