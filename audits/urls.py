@@ -1,10 +1,12 @@
+"""Web pages. Each area adds its own list of paths here."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from audits import views
+from audits.views import home
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
 ]
