@@ -4,11 +4,19 @@ from rest_framework.routers import DefaultRouter
 
 from api.views.accounts import OrganizationViewSet, TokenView, UserViewSet
 from api.views.engagements import EngagementViewSet, MemberViewSet
+from api.views.evidence import EvidenceViewSet
+from api.views.findings import FindingViewSet, RecommendationViewSet, ResponseViewSet
+from api.views.sanctions import SanctionViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("users", UserViewSet, basename="user")
 router.register("engagements", EngagementViewSet, basename="engagement")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("recommendations", RecommendationViewSet, basename="recommendation")
+router.register("responses", ResponseViewSet, basename="response")
+router.register("sanctions", SanctionViewSet, basename="sanction")
 
 member_list = MemberViewSet.as_view({"get": "list", "post": "create"})
 member_detail = MemberViewSet.as_view({"get": "retrieve", "delete": "destroy"})

@@ -3,9 +3,13 @@
 Shared by the API's `history/` endpoints and the web pages that compare versions."""
 
 import datetime
+import difflib
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.http import Http404
 
 SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
 
@@ -35,18 +39,35 @@ def tracked_field_names(record) -> list[str]:
     ]
 
 
-def _m2m_plain(changes_value):
-    """simple-history reports m2m values as lists of through-row dicts: keep the target ids."""
-    if isinstance(changes_value, list) and changes_value and isinstance(changes_value[0], dict):
-        return sorted(
-            next(v for k, v in row.items() if k not in {"id", "history"}) for row in changes_value
+def _m2m_model(record_class, field):
+    return record_class.__dict__[field.name].model
+
+
+def _m2m_values(records) -> dict[int, dict[str, list]]:
+    """{history_id: {m2m field: sorted target ids}} for all versions, one query per field."""
+    if not records:
+        return {}
+    record_class = type(records[0])
+    values = {record.history_id: {} for record in records}
+    for field in getattr(record_class, "_history_m2m_fields", ()):
+        target = field.m2m_reverse_field_name()
+        for row in values.values():
+            row[field.name] = []
+        rows = (
+            _m2m_model(record_class, field)
+            .objects.filter(history__in=[record.history_id for record in records])
+            .values_list("history_id", f"{target}_id")
+            .order_by(f"{target}_id")
         )
-    return plain(changes_value)
+        for history_id, target_id in rows:
+            values[history_id][field.name].append(target_id)
+    return values
 
 
-def _field_changes(record, previous):
+def _field_changes(record, previous, m2m: dict):
+    current = m2m.get(record.history_id, {})
     if previous is None:
-        return [
+        changes = [
             {
                 "field": name.removesuffix("_id") if name.endswith("_id") else name,
                 "old": None,
@@ -55,31 +76,177 @@ def _field_changes(record, previous):
             for name in tracked_field_names(record)
             if getattr(record, name) not in (None, "")
         ]
-    delta = record.diff_against(previous, excluded_fields=SKIPPED_FIELDS)
-    return [
-        {"field": change.field, "old": _m2m_plain(change.old), "new": _m2m_plain(change.new)}
+        changes += [{"field": k, "old": None, "new": v} for k, v in current.items() if v]
+        return changes
+    delta = record.diff_against(previous, excluded_fields=SKIPPED_FIELDS | set(current))
+    changes = [
+        {"field": change.field, "old": plain(change.old), "new": plain(change.new)}
         for change in delta.changes
     ]
+    before = m2m.get(previous.history_id, {})
+    changes += [
+        {"field": name, "old": before.get(name, []), "new": ids}
+        for name, ids in current.items()
+        if ids != before.get(name, [])
+    ]
+    return sorted(changes, key=lambda change: change["field"])
 
 
-def history_entries(obj) -> list[dict]:
-    """Every version of `obj`, newest first, as API.md's history shape."""
-    records = list(obj.history.select_related("history_user").order_by("history_date", "pk"))
+def _records(obj) -> list:
+    return list(obj.history.select_related("history_user").order_by("history_date", "pk"))
+
+
+@dataclass(frozen=True)
+class RelatedHistory:
+    """Child rows tracked on their own whose changes belong in the parent's history (the
+    team of an engagement): each child version becomes one entry with one change on
+    `field`, whose `old`/`new` hold the child's `summary_fields` (a foreign key's `_id`
+    dropped from the name; null when the child did not exist before, or no longer does)."""
+
+    field: str
+    records: models.QuerySet  # the children's historical rows
+    summary_fields: tuple[str, ...]
+
+
+def _entry(record, changes) -> dict:
+    user = record.history_user
+    return {
+        "timestamp": record.history_date,
+        "user": user.pk if user else None,
+        "user_name": str(user) if user else None,
+        "change_reason": record.history_change_reason or "",
+        "history_type": record.history_type,
+        "changes": changes,
+    }
+
+
+def _related_entries(related: RelatedHistory) -> list[dict]:
     entries = []
+    last_summary = {}  # child id -> its summary after its previous version
+    records = related.records.select_related("history_user").order_by("history_date", "pk")
+    for record in records:
+        summary = {
+            name.removesuffix("_id"): plain(getattr(record, name))
+            for name in related.summary_fields
+        }
+        before = last_summary.get(record.id)
+        after = None if record.history_type == "-" else summary
+        last_summary[record.id] = after
+        change = {"field": related.field, "old": before, "new": after}
+        entries.append(_entry(record, [change]))
+    return entries
+
+
+def history_entries(obj, *, related: tuple[RelatedHistory, ...] = ()) -> list[dict]:
+    """Every version of `obj`, newest first, as API.md's history shape.
+
+    With `related`, the children's changes are merged in by time and `version` numbers
+    the merged list (1 = oldest); without, it numbers `obj`'s own versions, as
+    `compare_versions` does."""
+    records = _records(obj)
+    m2m = _m2m_values(records)
+    own = []
     previous = None
-    for number, record in enumerate(records, start=1):
-        user = record.history_user
-        entries.append(
-            {
-                "version": number,
-                "timestamp": record.history_date,
-                "user": user.pk if user else None,
-                "user_name": str(user) if user else None,
-                "change_reason": record.history_change_reason or "",
-                "history_type": record.history_type,
-                "changes": _field_changes(record, previous),
-            }
-        )
+    for record in records:
+        own.append(_entry(record, _field_changes(record, previous, m2m)))
         previous = record
+    merged = [(entry["timestamp"], 0, index, entry) for index, entry in enumerate(own)]
+    for source, child in enumerate(related, start=1):
+        entries = _related_entries(child)
+        merged += [
+            (entry["timestamp"], source, index, entry) for index, entry in enumerate(entries)
+        ]
+    entries = [entry for *_order, entry in sorted(merged, key=lambda row: row[:3])]
+    for number, entry in enumerate(entries, start=1):
+        entry["version"] = number
     entries.reverse()
     return entries
+
+
+# --- comparing two versions side by side ----------------------------------------------------
+
+WORD_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """`[(op, text)]` with op `equal`, `delete` or `insert`, word by word. Whitespace is
+    kept as its own token, so joining the `equal`+`delete` parts gives back `old` and the
+    `equal`+`insert` parts give back `new`."""
+    old_tokens = WORD_TOKEN.findall(old or "")
+    new_tokens = WORD_TOKEN.findall(new or "")
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    parts: list[tuple[str, str]] = []
+
+    def emit(op, tokens):
+        text = "".join(tokens)
+        if not text:
+            return
+        if parts and parts[-1][0] == op:
+            parts[-1] = (op, parts[-1][1] + text)
+        else:
+            parts.append((op, text))
+
+    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if tag == "equal":
+            emit("equal", old_tokens[a_start:a_end])
+            continue
+        if tag in ("delete", "replace"):
+            emit("delete", old_tokens[a_start:a_end])
+        if tag in ("insert", "replace"):
+            emit("insert", new_tokens[b_start:b_end])
+    return parts
+
+
+def _display(field, value):
+    choices = dict(field.flatchoices) if field.choices else {}
+    return str(choices.get(value, value)) if value not in (None, "") else ""
+
+
+def compare_versions(obj, version_a: int, version_b: int) -> list[dict]:
+    """Every tracked field of two versions (numbered as in `history_entries`, 1 = oldest):
+    `{"field", "label", "old", "new", "old_display", "new_display", "changed", "diff"}`;
+    `diff` is a word diff for long text fields that changed, else None.
+    Raises Http404 for a version that does not exist."""
+    records = _records(obj)
+    try:
+        numbers = [int(version_a), int(version_b)]
+    except (TypeError, ValueError) as error:
+        raise Http404("No such version.") from error
+    if not all(1 <= number <= len(records) for number in numbers):
+        raise Http404("No such version.")
+    old, new = (records[number - 1] for number in numbers)
+    m2m = _m2m_values([old, new] if old.history_id != new.history_id else [old])
+    model = type(obj)
+    rows = []
+    for name in tracked_field_names(old):
+        field = model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+        before, after = plain(getattr(old, name)), plain(getattr(new, name))
+        long_text = isinstance(field, models.TextField)
+        rows.append(
+            {
+                "field": field.name,
+                "label": str(field.verbose_name),
+                "old": before,
+                "new": after,
+                "old_display": _display(field, before),
+                "new_display": _display(field, after),
+                "changed": before != after,
+                "diff": word_diff(before, after) if long_text and before != after else None,
+            }
+        )
+    for name, ids in m2m.get(new.history_id, {}).items():
+        before = m2m.get(old.history_id, {}).get(name, [])
+        field = model._meta.get_field(name)
+        rows.append(
+            {
+                "field": name,
+                "label": str(field.verbose_name),
+                "old": before,
+                "new": ids,
+                "old_display": ", ".join(map(str, before)),
+                "new_display": ", ".join(map(str, ids)),
+                "changed": before != ids,
+                "diff": None,
+            }
+        )
+    return rows

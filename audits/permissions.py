@@ -68,3 +68,9 @@ def can_manage_team(user, engagement) -> bool:
 
 def can_edit_engagement(user, engagement) -> bool:
     return is_team_leader_or_supervisor(user, engagement)
+
+
+def can_file_evidence(user, engagement) -> bool:
+    """Filing evidence is fieldwork: team members only (a supervisor not on the team
+    reads the evidence but does not file it). Lapsed CSO auditors have no team role."""
+    return is_team_member(user, engagement)

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
-from audits.choices import EngagementStatus, FindingStatus, Role
+from audits.choices import EngagementStatus, FindingStatus, OrganizationKind, Role
 
 # Agencies see their engagements once fieldwork starts; the public once reporting starts.
 AGENCY_VISIBLE_STATUSES = [
@@ -53,11 +53,17 @@ class OrganizationQuerySet(models.QuerySet):
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """SAI staff see everyone (to form teams); others see their own organisation."""
+        """The SAI administrator sees everyone; other SAI staff everyone they could put on
+        a team (not another SAI's staff); the rest see their own organisation."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_sai_staff:
+        if user.has_role(Role.SAI_ADMIN):
             return self.all()
+        if user.is_sai_staff:
+            other_sai = Q(organization__kind=OrganizationKind.SAI) & ~Q(
+                organization_id=user.organization_id
+            )
+            return self.exclude(other_sai)
         return self.filter(Q(pk=user.pk) | Q(organization_id=user.organization_id))
 
 
@@ -76,7 +82,8 @@ class EngagementQuerySet(models.QuerySet):
         """Engagements whose whole file (drafts, team evidence) the user may read."""
         role = user.effective_role
         if role == Role.SAI_ADMIN:
-            return Q()
+            # Not `Q()`: an empty Q vanishes when OR-ed (`Q() | X` is just `X`).
+            return Q(pk__isnull=False)
         if role == Role.SUPERVISOR:
             return Q(sai_id=user.organization_id) | Q(pk__in=self._granted_ids(user))
         return Q(pk__in=self._membership_ids(user)) | Q(pk__in=self._granted_ids(user))

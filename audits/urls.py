@@ -3,10 +3,82 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from audits.views import home
+from audits.models import Finding, Recommendation, Sanction
+from audits.views import engagements, evidence, findings, home, sanctions, versions
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", home.home, name="home"),
+    path("engagements/new/", engagements.engagement_create, name="engagement-create"),
+    path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement-detail"),
+    path(
+        "engagements/<int:pk>/transition/",
+        engagements.engagement_transition,
+        name="engagement-transition",
+    ),
+    path("engagements/<int:pk>/members/", engagements.member_add, name="engagement-member-add"),
+    path(
+        "engagements/<int:pk>/members/<int:member_pk>/remove/",
+        engagements.member_remove,
+        name="engagement-member-remove",
+    ),
+    # Field evidence (issue 3)
+    path(
+        "engagements/<int:engagement_pk>/evidence/new/",
+        evidence.evidence_new,
+        name="evidence-new",
+    ),
+    path("evidence/<int:pk>/", evidence.evidence_page, name="evidence-page"),
+    path("evidence/<int:pk>/file/", evidence.evidence_file_view, name="evidence-page-file"),
+    path(
+        "evidence/<int:pk>/preview/", evidence.evidence_preview_view, name="evidence-page-preview"
+    ),
+    # Findings, recommendations, replies (issue 4)
+    path("engagements/<int:engagement_pk>/findings/new/", findings.finding_new, name="finding-new"),
+    path("findings/<int:pk>/", findings.finding_detail, name="finding-detail"),
+    path("findings/<int:pk>/transition/", findings.finding_transition, name="finding-transition"),
+    path(
+        "findings/<int:pk>/recommendations/",
+        findings.recommendation_add,
+        name="recommendation-add",
+    ),
+    path("findings/<int:pk>/responses/", findings.response_add, name="response-add"),
+    path(
+        "recommendations/<int:pk>/transition/",
+        findings.recommendation_transition,
+        name="recommendation-transition",
+    ),
+    path(
+        "responses/attachments/<int:pk>/",
+        findings.response_attachment,
+        name="response-attachment",
+    ),
+    # Sanction ledger (issue 4)
+    path("sanctions/<int:pk>/", sanctions.sanction_detail, name="sanction-detail"),
+    path("sanctions/<int:pk>/payments/", sanctions.payment_add, name="sanction-payment"),
+    path(
+        "sanctions/<int:pk>/transition/",
+        sanctions.sanction_transition,
+        name="sanction-transition",
+    ),
+    # Version comparison (issue 4)
+    path(
+        "findings/<int:pk>/history/",
+        versions.object_history,
+        {"model": Finding},
+        name="finding-history",
+    ),
+    path(
+        "recommendations/<int:pk>/history/",
+        versions.object_history,
+        {"model": Recommendation},
+        name="recommendation-history",
+    ),
+    path(
+        "sanctions/<int:pk>/history/",
+        versions.object_history,
+        {"model": Sanction},
+        name="sanction-history",
+    ),
 ]

@@ -49,17 +49,34 @@ ENGAGEMENT_WORKFLOW: Workflow = {
     (E.FOLLOW_UP, E.CLOSED): Move(_("Close engagement"), can.is_team_leader_or_supervisor),
 }
 
+
+def _engagement_under_way(finding, today):
+    if finding.engagement.status == E.PLANNING:
+        return _("A finding cannot be issued while its engagement is still in planning.")
+    return None
+
+
+def _finding_issued(recommendation, today):
+    if recommendation.finding.status not in (F.ISSUED, F.CLOSED):
+        return _("A recommendation's status is tracked once its finding has been issued.")
+    return None
+
+
 FINDING_WORKFLOW: Workflow = {
     (F.DRAFT, F.FOR_REVIEW): Move(_("Submit for review"), can.is_team_leader),
     (F.FOR_REVIEW, F.DRAFT): Move(_("Return to draft"), can.is_supervisor, reason_required=True),
-    (F.FOR_REVIEW, F.ISSUED): Move(_("Issue to the agency"), can.is_supervisor),
+    (F.FOR_REVIEW, F.ISSUED): Move(
+        _("Issue to the agency"), can.is_supervisor, condition=_engagement_under_way
+    ),
     (F.ISSUED, F.CLOSED): Move(
         _("Close finding"), can.is_team_leader_or_supervisor, reason_required=True
     ),
 }
 
 RECOMMENDATION_WORKFLOW: Workflow = {
-    (source, target): Move(label, can.is_team_auditor, reason_required=True)
+    (source, target): Move(
+        label, can.is_team_auditor, reason_required=True, condition=_finding_issued
+    )
     for source in R.values
     for target, label in R.choices
     if source != target
@@ -105,10 +122,14 @@ SANCTION_WORKFLOW: Workflow = {
     (S.ISSUED, S.FINAL): Move(
         _("Declare final"), can.is_team_auditor_or_supervisor, condition=_appeal_lapsed
     ),
+    # API.md: the agency makes `appealed`, team auditors and supervisors every other move
+    # (they record the Director's decision on the appeal).
     (S.APPEALED, S.APPEAL_GRANTED): Move(
-        _("Grant the appeal"), can.is_supervisor, reason_required=True
+        _("Grant the appeal"), can.is_team_auditor_or_supervisor, reason_required=True
     ),
-    (S.APPEALED, S.FINAL): Move(_("Deny the appeal"), can.is_supervisor, reason_required=True),
+    (S.APPEALED, S.FINAL): Move(
+        _("Deny the appeal"), can.is_team_auditor_or_supervisor, reason_required=True
+    ),
     (S.FINAL, S.EXECUTION_ORDERED): Move(
         _("Order execution"), can.is_team_auditor_or_supervisor, reason_required=True
     ),
@@ -139,12 +160,15 @@ def apply_transition(
     user,
     reason: str = "",
     before_save: Callable | None = None,
+    today=None,
 ):
     """Lock the row, look the move up (409 if absent), check the role (403) and the
     object's own conditions (409), then save with the reason in history.
 
     `user=None` is the system (the daily scheduler) and skips the role check.
     `before_save(obj, source, user, reason)` sets fields that come with the move.
+    `today` (default: the local date) is what date conditions compare against, so the
+    scheduler can run for a given day.
     """
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -159,7 +183,7 @@ def apply_transition(
         if user is not None and not move.allowed(user, locked):
             raise NotPermitted(_("Your role may not make this change of status."))
         if move.condition is not None:
-            refusal = move.condition(locked, timezone.localdate())
+            refusal = move.condition(locked, today or timezone.localdate())
             if refusal:
                 raise TransitionNotAllowed(refusal)
         if move.reason_required and not reason:

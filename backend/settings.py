@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -147,12 +148,20 @@ FINDING_REPLY_DAYS = int(os.environ.get("FINDING_REPLY_DAYS", 15))
 REMINDER_HORIZON_DAYS = int(os.environ.get("REMINDER_HORIZON_DAYS", 7))
 
 # --- API --------------------------------------------------------------------------------
+# Change reasons are the "why" of the audit trail: a sentence, not a 100-character label.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "api.base.parsers.StrictMultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "api.base.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -175,6 +184,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `kind`: name each choice set after its class.
+    "ENUM_NAME_OVERRIDES": {
+        name + "Enum": f"audits.choices.{name}"
+        for name in [
+            "OrganizationKind",
+            "EngagementStatus",
+            "EvidenceKind",
+            "FindingStatus",
+            "RecommendationStatus",
+            "ResponseKind",
+            "SanctionKind",
+            "SanctionStatus",
+        ]
+    },
 }
 
 # --- Workers and email ------------------------------------------------------------------
@@ -182,6 +205,13 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# The daily clocks and reminders (`manage.py run_deadlines` does the same by hand or cron).
+CELERY_BEAT_SCHEDULE = {
+    "run-daily-deadlines": {
+        "task": "audits.tasks.run_daily_deadlines",
+        "schedule": crontab(hour=1, minute=0),
+    },
+}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "audit-noreply@localhost")
 

@@ -6,6 +6,12 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The production hasher is slow on purpose; tests create hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Every test writes files into its own folder, never into the developer's data."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -18,7 +18,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from audits.exceptions import PreconditionFailed
-from audits.history import history_entries
+from audits.history import RelatedHistory, history_entries
 
 
 class RoleWritePermission(BasePermission):
@@ -30,9 +30,14 @@ class RoleWritePermission(BasePermission):
         if not request.user.is_authenticated:
             return False
         roles = getattr(view, "write_roles", None)
-        if request.method in SAFE_METHODS or roles is None:
+        no_such_verb = getattr(view, "action", "") is None  # dispatch answers 405
+        if request.method in SAFE_METHODS or roles is None or no_such_verb:
             return True
-        return request.user.has_role(*roles)
+        if request.user.has_role(*roles):
+            return True
+        if view.kwargs.get(getattr(view, "lookup_url_kwarg", None) or "pk") is not None:
+            view.get_object()  # an object the caller may not see is a 404, not a 403
+        return False
 
 
 def etag_for(data) -> str:
@@ -74,6 +79,8 @@ class ConditionalUpdateMixin:
         with transaction.atomic():
             instance = self.get_object()
             type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+            # Re-read under the lock: a write committed while we waited makes the tag stale.
+            instance.refresh_from_db()
             check_if_match(request, etag_for(self.representation(instance)))
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
@@ -141,10 +148,17 @@ class TransitionMixin:
 
 
 class HistoryMixin:
-    """`GET <object>/history/`: every version, newest first, with field-level changes."""
+    """`GET <object>/history/`: every version, newest first, with field-level changes.
+
+    A viewset whose object has children tracked on their own (an engagement's team)
+    returns them from `history_related(obj)`, and their changes appear as entries too."""
+
+    def history_related(self, obj) -> tuple[RelatedHistory, ...]:
+        return ()
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, *args, **kwargs):
-        entries = history_entries(self.get_object())
+        obj = self.get_object()
+        entries = history_entries(obj, related=self.history_related(obj))
         return Response(HistoryEntrySerializer(entries, many=True).data)

@@ -1,7 +1,7 @@
 from django.contrib.auth.password_validation import validate_password
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from audits.access import access_notice
 from audits.models import Organization, User
 
 
@@ -58,13 +58,4 @@ class MeSerializer(serializers.ModelSerializer):
         ]
 
     def get_notice(self, user) -> str | None:
-        if user.accreditation_lapsed:
-            until = user.organization.accredited_until
-            return str(
-                _(
-                    "The accreditation of %(org)s lapsed on %(date)s: until it is renewed "
-                    "you cannot see or change any engagement."
-                )
-                % {"org": user.organization.name, "date": until or "—"}
-            )
-        return None
+        return access_notice(user)

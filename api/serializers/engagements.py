@@ -36,12 +36,24 @@ class EngagementSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "sai", "created_at", "updated_at"]
 
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:  # linking to an engagement one cannot see would leak it
+            fields["follow_up_of"].queryset = Engagement.objects.visible_to(request.user)
+        return fields
+
     def validate(self, attrs):
         start = attrs.get("period_start", getattr(self.instance, "period_start", None))
         end = attrs.get("period_end", getattr(self.instance, "period_end", None))
         if start and end and end < start:
             raise serializers.ValidationError(
                 {"period_end": [_("The period cannot end before it starts.")]}
+            )
+        follow_up_of = attrs.get("follow_up_of")
+        if self.instance is not None and follow_up_of is not None and follow_up_of == self.instance:
+            raise serializers.ValidationError(
+                {"follow_up_of": [_("An engagement cannot be a follow-up of itself.")]}
             )
         return attrs
 
@@ -55,3 +67,10 @@ class MemberSerializer(serializers.ModelSerializer):
         model = EngagementMember
         fields = ["id", "user", "role", "username", "full_name", "added_at"]
         read_only_fields = ["added_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:  # only people the caller may see can be named
+            fields["user"].queryset = User.objects.visible_to(request.user).filter(is_active=True)
+        return fields

@@ -15,7 +15,9 @@ from api.base.viewsets import (
 from api.serializers.engagements import EngagementSerializer, MemberSerializer
 from audits import permissions as can
 from audits.choices import EngagementStatus
-from audits.models import Engagement
+from audits.exceptions import NotPermitted
+from audits.history import RelatedHistory
+from audits.models import Engagement, EngagementMember
 from audits.services import engagements as services
 
 
@@ -47,6 +49,10 @@ class EngagementViewSet(
             self.write_roles = None  # decided per object by the services
         return super().get_permissions()
 
+    def history_related(self, engagement):
+        team = EngagementMember.history.filter(engagement_id=engagement.pk)
+        return (RelatedHistory("team", team, ("user_id", "role")),)
+
     def perform_create(self, serializer):
         serializer.validated_data.pop("change_reason", None)
         serializer.instance = services.engagement_create(
@@ -59,12 +65,12 @@ class EngagementViewSet(
         )
 
 
-class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """`/engagements/{id}/members/`: the team, listed to whoever sees the engagement and
-    changed by its team leader or a supervisor."""
+class MemberViewSet(mixins.ListModelMixin, ScopedViewSet):
+    """`/engagements/{id}/members/`: the team, listed (paginated, like every list) to
+    whoever sees the engagement and changed by its team leader or a supervisor. Team
+    changes show in the engagement's `history/` as entries on the field `team`."""
 
     serializer_class = MemberSerializer
-    pagination_class = None
 
     def engagement(self) -> Engagement:
         if not hasattr(self, "_engagement"):
@@ -73,10 +79,15 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return self._engagement
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request
+            return EngagementMember.objects.none()
         return self.engagement().members.select_related("user")
 
     @extend_schema(request=MemberSerializer, responses={201: MemberSerializer})
     def create(self, request, *args, **kwargs):
+        if not can.can_manage_team(request.user, self.engagement()):
+            # Before validating, so a refused caller learns nothing about user ids.
+            raise NotPermitted(services.TEAM_MANAGERS_ONLY)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         member = services.member_add(

@@ -7,6 +7,7 @@ from audits.models.engagements import (
 from audits.models.evidence import Evidence, EvidenceAccess
 from audits.models.findings import Finding, Recommendation, Response, ResponseAttachment
 from audits.models.organizations import Organization
+from audits.models.reminders import ReminderDigest
 from audits.models.sanctions import PersonLiable, Sanction, SanctionPayment
 from audits.models.users import User
 
@@ -21,6 +22,7 @@ __all__ = [
     "Organization",
     "PersonLiable",
     "Recommendation",
+    "ReminderDigest",
     "Response",
     "ResponseAttachment",
     "Sanction",

@@ -49,12 +49,28 @@ class Evidence(StoredFile):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_submitted"
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    client_reference = models.CharField(
+        _("client reference"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_("Set by the filing device so a retried upload is not filed twice."),
+    )
 
     history = HistoricalRecords(excluded_fields=["preview"])
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            # A correction chain never forks: each item is superseded at most once.
+            models.UniqueConstraint(fields=["supersedes"], name="evidence_superseded_once"),
+            models.UniqueConstraint(
+                fields=["submitted_by", "client_reference"],
+                condition=~models.Q(client_reference=""),
+                name="evidence_client_reference_once",
+            ),
+        ]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
 

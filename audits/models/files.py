@@ -1,11 +1,31 @@
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 
+class EvidenceStorage(LazyObject):
+    """STORAGES['evidence'], looked up on first use (a deployment points it at S3 by
+    settings alone) and again whenever the setting changes, so a file field and the
+    services always talk to the same storage."""
+
+    def _setup(self):
+        self._wrapped = storages["evidence"]
+
+
+_evidence_storage = EvidenceStorage()
+
+
+@receiver(setting_changed)
+def _forget_evidence_storage(setting, **kwargs):
+    if setting in {"STORAGES", "MEDIA_ROOT"}:
+        _evidence_storage._wrapped = empty
+
+
 def evidence_storage():
-    """Resolved at run time so a deployment can point STORAGES['evidence'] at S3."""
-    return storages["evidence"]
+    return _evidence_storage
 
 
 class StoredFile(models.Model):

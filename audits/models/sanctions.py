@@ -40,8 +40,9 @@ class Sanction(models.Model):
         on_delete=models.PROTECT,
         related_name="matured_into",
     )
+    # Empty when the system issued it (a suspension that matured).
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

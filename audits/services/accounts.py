@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from audits.choices import Role
 from audits.models import Organization, User
 from audits.services.common import assign_fields, save_tracked
 
@@ -15,17 +18,44 @@ ORGANIZATION_FIELDS = {
 USER_FIELDS = {"username", "full_name", "email", "role", "organization", "is_active"}
 
 
+def _check_organization(organization: Organization, changed: list[str]) -> None:
+    """What the model alone cannot know: its neighbours must still fit its kind."""
+    errors = {}
+    if organization.parent_id and organization.parent.kind != organization.kind:
+        errors["parent"] = [_("An organisation sits under one of the same kind.")]
+    if "kind" in changed and organization.pk:
+        in_use = (
+            organization.users.exists()
+            or organization.children.exists()
+            or organization.engagements_run.exists()
+            or organization.engagements_audited.exists()
+        )
+        if in_use:
+            errors["kind"] = [
+                _("The kind cannot change once the organisation has users, units or engagements.")
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def organization_create(*, by, **fields) -> Organization:
     organization = Organization()
-    assign_fields(organization, fields, ORGANIZATION_FIELDS)
+    changed = assign_fields(organization, fields, ORGANIZATION_FIELDS)
+    _check_organization(organization, changed)
     return save_tracked(organization, by=by, reason="created")
 
 
 @transaction.atomic
 def organization_update(organization: Organization, *, by, **fields) -> Organization:
     changed = assign_fields(organization, fields, ORGANIZATION_FIELDS)
+    _check_organization(organization, changed)
     return save_tracked(organization, by=by, reason="changed " + ", ".join(changed))
+
+
+def staff_flag_for(user: User) -> bool:
+    """SAI administrators (and superusers) reach the Django admin; nobody else does."""
+    return user.is_superuser or user.role == Role.SAI_ADMIN
 
 
 @transaction.atomic
@@ -36,6 +66,7 @@ def user_create(*, by, password: str | None = None, **fields) -> User:
         user.set_password(password)
     else:
         user.set_unusable_password()
+    user.is_staff = staff_flag_for(user)
     user.full_clean()
     user.save()
     return user
@@ -46,6 +77,7 @@ def user_update(user: User, *, by, password: str | None = None, **fields) -> Use
     assign_fields(user, fields, USER_FIELDS)
     if password:
         user.set_password(password)
+    user.is_staff = staff_flag_for(user)
     user.full_clean()
     user.save()
     return user

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from audits import permissions as can
 from audits.choices import EngagementStatus, Role, TeamRole
@@ -23,6 +24,7 @@ ENGAGEMENT_FIELDS = {
     "scope_and_methodology",
     "follow_up_of",
 }
+TEAM_MANAGERS_ONLY = _lazy("Only the team leader or a supervisor manages the team.")
 # Which user roles can fill which team role.
 TEAM_ROLE_USER_ROLES = {
     TeamRole.TEAM_LEADER: {Role.AUDITOR, Role.SUPERVISOR},
@@ -72,7 +74,7 @@ def _member_save(member: EngagementMember, *, by, reason: str) -> EngagementMemb
 @transaction.atomic
 def member_add(engagement: Engagement, *, by, user, role: str) -> EngagementMember:
     if not can.can_manage_team(by, engagement):
-        raise NotPermitted(_("Only the team leader or a supervisor manages the team."))
+        raise NotPermitted(TEAM_MANAGERS_ONLY)
     if engagement.status == EngagementStatus.CLOSED:
         raise Conflict(_("The team of a closed engagement cannot change."))
     if user.effective_role not in TEAM_ROLE_USER_ROLES[TeamRole(role)]:
@@ -98,7 +100,7 @@ def member_add(engagement: Engagement, *, by, user, role: str) -> EngagementMemb
 def member_remove(member: EngagementMember, *, by, reason: str = "") -> None:
     engagement = member.engagement
     if not can.can_manage_team(by, engagement):
-        raise NotPermitted(_("Only the team leader or a supervisor manages the team."))
+        raise NotPermitted(TEAM_MANAGERS_ONLY)
     if engagement.status == EngagementStatus.CLOSED:
         raise Conflict(_("The team of a closed engagement cannot change."))
     leaders = (

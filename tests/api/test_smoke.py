@@ -27,7 +27,7 @@ def test_token_then_create_engagement_then_history(api):
     assert created.status_code == 201, created.json()
     engagement = created.json()
     assert engagement["status"] == "planning"
-    members = api.get(f"/api/v1/engagements/{engagement['id']}/members/").json()
+    members = api.get(f"/api/v1/engagements/{engagement['id']}/members/").json()["results"]
     assert [m["role"] for m in members] == ["team_leader"]
     moved = api.post(f"/api/v1/engagements/{engagement['id']}/transition/", {"to": "fieldwork"})
     assert moved.status_code == 200, moved.json()

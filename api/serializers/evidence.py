@@ -1,0 +1,114 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from audits.models import Engagement, Evidence, EvidenceAccess
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """API.md's Evidence, plus: `supersedes`/`superseded_by` (the correction chain, as far
+    as the caller may see it), `original_filename`, `preview_url`, `file_url`."""
+
+    supersedes = serializers.SerializerMethodField()
+    superseded_by = serializers.SerializerMethodField()
+    preview_url = serializers.SerializerMethodField()
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "engagement",
+            "kind",
+            "description",
+            "latitude",
+            "longitude",
+            "captured_at",
+            "sha256",
+            "size",
+            "content_type",
+            "submitted_by",
+            "submitted_at",
+            "original_filename",
+            "supersedes",
+            "superseded_by",
+            "file_url",
+            "preview_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_supersedes(self, evidence):
+        return getattr(evidence, "visible_supersedes_id", evidence.supersedes_id)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_superseded_by(self, evidence):
+        return getattr(evidence, "visible_superseded_by_id", None)
+
+    def _absolute(self, url):
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_file_url(self, evidence):
+        return self._absolute(reverse("evidence-file", args=[evidence.pk]))
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_preview_url(self, evidence):
+        if not evidence.preview:
+            return None
+        return self._absolute(reverse("evidence-preview", args=[evidence.pk]))
+
+
+class EvidenceCreateSerializer(serializers.Serializer):
+    """The multipart form that files one item."""
+
+    engagement = serializers.PrimaryKeyRelatedField(
+        queryset=Engagement.objects.none(),
+        error_messages={"does_not_exist": _("Unknown engagement {pk_value}.")},
+    )
+    kind = serializers.ChoiceField(choices=Evidence._meta.get_field("kind").choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    file = serializers.FileField(write_only=True, allow_empty_file=True, use_url=False)
+    latitude = serializers.DecimalField(
+        max_digits=30, decimal_places=15, min_value=-90, max_value=90, required=False,
+        allow_null=True,
+    )  # fmt: skip
+    longitude = serializers.DecimalField(
+        max_digits=30, decimal_places=15, min_value=-180, max_value=180, required=False,
+        allow_null=True,
+    )  # fmt: skip
+    captured_at = serializers.DateTimeField(required=False, allow_null=True)
+    supersedes = serializers.PrimaryKeyRelatedField(
+        queryset=Evidence.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown evidence {pk_value}.")},
+    )
+    client_reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=64,
+        help_text=_("Optional: a retry with the same reference returns the first item."),
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None:
+            fields["engagement"].queryset = Engagement.objects.visible_to(user)
+            fields["supersedes"].queryset = Evidence.objects.visible_to(user)
+        return fields
+
+
+class EvidenceAccessSerializer(serializers.ModelSerializer):
+    user_name = serializers.CharField(source="user.__str__", read_only=True)
+
+    class Meta:
+        model = EvidenceAccess
+        fields = ["id", "evidence", "user", "user_name", "action", "accessed_at"]
+        read_only_fields = fields

@@ -1,0 +1,168 @@
+"""Findings, recommendations and responses. Reads only: every write goes through
+`audits.services.findings`; a parent named in the body must be visible to the caller."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from audits.models import Engagement, Evidence, Finding, Recommendation, Response
+from audits.models.findings import MAX_AMOUNT
+
+UNKNOWN_ENGAGEMENT = _("Unknown engagement: no engagement with id {pk_value}.")
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id resolved only among the rows the caller may see, so an id they may not
+    see reads exactly like one that does not exist."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)
+
+
+class RecommendationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Recommendation
+        fields = ["id", "text", "status", "target_date"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    engagement = VisibleRelatedField(
+        queryset=Engagement.objects.all(),
+        error_messages={
+            "does_not_exist": _("Unknown engagement: no engagement with id {pk_value}.")
+        },
+    )
+    reference = serializers.CharField(max_length=50, required=False)
+    amount = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        allow_null=True,
+        required=False,
+    )
+    evidence = VisibleRelatedField(queryset=Evidence.objects.all(), many=True, required=False)
+    deemed_accepted = serializers.BooleanField(read_only=True)
+    recommendations = RecommendationBriefSerializer(many=True, read_only=True)
+    change_reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=100
+    )
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "engagement",
+            "reference",
+            "title",
+            "condition",
+            "criteria",
+            "cause",
+            "effect",
+            "severity",
+            "amount",
+            "evidence",
+            "status",
+            "issued_on",
+            "response_due",
+            "deemed_accepted",
+            "deemed_accepted_on",
+            "recommendations",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "change_reason",
+        ]
+        read_only_fields = [
+            "status",
+            "issued_on",
+            "response_due",
+            "deemed_accepted_on",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        # The service numbers references and its full_clean() checks them per engagement.
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["engagement"].read_only = True  # a finding never moves
+        return fields
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    finding = VisibleRelatedField(
+        queryset=Finding.objects.all(),
+        error_messages={"does_not_exist": _("Unknown finding: no finding with id {pk_value}.")},
+    )
+    change_reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=100
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "finding",
+            "engagement",
+            "text",
+            "status",
+            "target_date",
+            "reiterated_from",
+            "created_at",
+            "updated_at",
+            "change_reason",
+        ]
+        read_only_fields = ["engagement", "status", "reiterated_from", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["finding"].read_only = True
+        return fields
+
+
+class ReiterateSerializer(serializers.Serializer):
+    engagement = VisibleRelatedField(
+        queryset=Engagement.objects.all(),
+        error_messages={
+            "does_not_exist": _("Unknown engagement: no engagement with id {pk_value}.")
+        },
+    )
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    original_filename = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    sha256 = serializers.CharField()
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    """`finding` is resolved by the view (404 when the caller cannot see it)."""
+
+    recommendation = VisibleRelatedField(
+        queryset=Recommendation.objects.all(), allow_null=True, required=False
+    )
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    files = serializers.ListField(
+        child=serializers.FileField(), write_only=True, required=False, max_length=10
+    )
+
+    class Meta:
+        model = Response
+        fields = [
+            "id",
+            "finding",
+            "engagement",
+            "recommendation",
+            "kind",
+            "body",
+            "author",
+            "created_at",
+            "attachments",
+            "files",
+        ]
+        read_only_fields = ["finding", "engagement", "author", "created_at"]

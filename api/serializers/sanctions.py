@@ -1,0 +1,138 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from audits.models import Finding, PersonLiable, Sanction, SanctionPayment
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class LiabilitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PersonLiable
+        fields = ["name", "position", "share_percent"]
+
+
+class PersonsLiableField(serializers.ListField):
+    """API.md's `persons_liable`: the names. Written as a list of names, which share the
+    amount equally; `liabilities` gives positions and unequal shares."""
+
+    child = serializers.CharField(max_length=200)
+
+    def get_attribute(self, instance):
+        return [person.name for person in instance.liabilities.all()]
+
+
+class SanctionSerializer(serializers.ModelSerializer):
+    finding = serializers.PrimaryKeyRelatedField(
+        queryset=Finding.objects.none(),
+        error_messages={"does_not_exist": _("Unknown finding: no finding with id {pk_value}.")},
+    )
+    persons_liable = PersonsLiableField(required=False, min_length=1)
+    liabilities = LiabilitySerializer(many=True, required=False)
+    amount_settled = serializers.DecimalField(**MONEY, read_only=True)
+    balance = serializers.DecimalField(**MONEY, read_only=True)
+    matured_into = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Sanction
+        fields = [
+            "id",
+            "finding",
+            "kind",
+            "reference",
+            "amount",
+            "persons_liable",
+            "issued_on",
+            "received_on",
+            "status",
+            "settle_by",
+            "appeal_by",
+            "amount_settled",
+            # extensions
+            "liabilities",
+            "balance",
+            "matured_from",
+            "matured_into",
+            "engagement",
+            "issued_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "settle_by",
+            "appeal_by",
+            "matured_from",
+            "engagement",
+            "issued_by",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "issued_on": {"required": False},
+            "received_on": {"required": False},
+            # uniqueness is checked by the service, in its transaction
+            "reference": {"validators": []},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # A finding the caller may not see is as unknown as one that does not exist.
+            self.fields["finding"].queryset = Finding.objects.visible_to(request.user)
+
+    def get_matured_into(self, sanction) -> int | None:
+        try:
+            return sanction.matured_into.pk
+        except Sanction.matured_into.RelatedObjectDoesNotExist:
+            return None
+
+    def validate(self, attrs):
+        if "persons_liable" in attrs and "liabilities" in attrs:
+            raise serializers.ValidationError(
+                {"liabilities": [_("Give either persons_liable or liabilities, not both.")]}
+            )
+        if not attrs.get("persons_liable") and not attrs.get("liabilities"):
+            raise serializers.ValidationError(
+                {"persons_liable": [_("Name at least one person liable.")]}
+            )
+        return attrs
+
+
+class SanctionCorrectionSerializer(serializers.ModelSerializer):
+    """PATCH: only the reference and the date of receipt, with a reason. The status is
+    never written here (use transition/); other fields are ignored."""
+
+    change_reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
+
+    class Meta:
+        model = Sanction
+        fields = ["reference", "received_on", "change_reason"]
+        extra_kwargs = {
+            "reference": {"required": False, "validators": []},
+            "received_on": {"required": False},
+        }
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(**MONEY)
+
+    class Meta:
+        model = SanctionPayment
+        fields = [
+            "id",
+            "sanction",
+            "paid_on",
+            "amount",
+            "receipt_reference",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["sanction", "recorded_by", "recorded_at"]
+
+
+class SanctionTotalsSerializer(serializers.Serializer):
+    issued = serializers.DecimalField(**MONEY)
+    settled = serializers.DecimalField(**MONEY)
+    outstanding = serializers.DecimalField(**MONEY)

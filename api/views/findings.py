@@ -1,0 +1,209 @@
+"""`/findings/`, `/recommendations/`, `/responses/`: list, create, read, PATCH (findings
+and recommendations), `transition/`, `history/`. Responses are never edited: PATCH, PUT
+and DELETE answer 405. A response names its finding in the body; a finding the caller
+cannot see is a 404, as for any verb on it."""
+
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response as HttpResponse
+
+from api.base.viewsets import (
+    ConditionalUpdateMixin,
+    CreateMixin,
+    HistoryMixin,
+    ScopedViewSet,
+    TransitionMixin,
+    etag_for,
+)
+from api.serializers.findings import (
+    FindingSerializer,
+    RecommendationSerializer,
+    ReiterateSerializer,
+    ResponseSerializer,
+)
+from audits.choices import FindingStatus, RecommendationStatus, ResponseKind, Role, Severity
+from audits.models import Evidence, Finding, Recommendation, Response
+from audits.models.files import evidence_storage
+from audits.services import findings as services
+
+TEAM_ROLES = {Role.SUPERVISOR, Role.AUDITOR, Role.CSO_AUDITOR}
+RESPONDING_ROLES = {Role.SUPERVISOR, Role.AUDITOR, Role.AGENCY_RESPONDENT}
+
+
+class FindingFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=FindingStatus.choices)
+    severity = filters.MultipleChoiceFilter(choices=Severity.choices)
+    deemed_accepted = filters.BooleanFilter(
+        field_name="deemed_accepted_on", lookup_expr="isnull", exclude=True
+    )
+    response_due_before = filters.DateFilter(field_name="response_due", lookup_expr="lte")
+    response_due_after = filters.DateFilter(field_name="response_due", lookup_expr="gte")
+
+    class Meta:
+        model = Finding
+        fields = ["engagement", "status", "severity"]
+
+
+class FindingViewSet(
+    mixins.ListModelMixin,
+    CreateMixin,
+    ConditionalUpdateMixin,
+    TransitionMixin,
+    HistoryMixin,
+    ScopedViewSet,
+):
+    queryset = Finding.objects.prefetch_related(
+        Prefetch("recommendations", queryset=Recommendation.objects.order_by("pk")),
+        Prefetch("evidence", queryset=Evidence.objects.only("pk").order_by("pk")),
+    )
+    serializer_class = FindingSerializer
+    write_roles = TEAM_ROLES
+    filterset_class = FindingFilter
+    ordering_fields = ["reference", "created_at", "issued_on", "response_due", "severity"]
+    transition_service = staticmethod(services.finding_transition)
+
+    def get_permissions(self):
+        if self.action in {"transition", "update", "partial_update"}:
+            self.write_roles = None  # decided per object by the services
+        return super().get_permissions()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("change_reason", None)
+        serializer.instance = services.finding_create(by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.finding_update(
+            serializer.instance,
+            by=self.request.user,
+            change_reason=data.pop("change_reason", ""),
+            **data,
+        )
+
+    def representation(self, instance):
+        # Re-read after a write so the nested lists come from the same prefetch as a GET.
+        if not hasattr(instance, "_prefetched_objects_cache"):
+            instance = self.get_queryset().get(pk=instance.pk)
+        return super().representation(instance)
+
+
+class RecommendationFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=RecommendationStatus.choices)
+
+    class Meta:
+        model = Recommendation
+        fields = ["finding", "engagement", "status", "reiterated_from"]
+
+
+class RecommendationViewSet(
+    mixins.ListModelMixin,
+    CreateMixin,
+    ConditionalUpdateMixin,
+    TransitionMixin,
+    HistoryMixin,
+    ScopedViewSet,
+):
+    queryset = Recommendation.objects.all()
+    serializer_class = RecommendationSerializer
+    write_roles = TEAM_ROLES
+    filterset_class = RecommendationFilter
+    ordering_fields = ["created_at", "target_date", "status"]
+    transition_service = staticmethod(services.recommendation_transition)
+
+    def get_permissions(self):
+        if self.action in {"transition", "update", "partial_update", "reiterate"}:
+            self.write_roles = None
+        return super().get_permissions()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("change_reason", None)
+        serializer.instance = services.recommendation_create(by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.recommendation_update(
+            serializer.instance,
+            by=self.request.user,
+            change_reason=data.pop("change_reason", ""),
+            **data,
+        )
+
+    @extend_schema(request=ReiterateSerializer, responses={201: RecommendationSerializer})
+    @action(detail=True, methods=["post"])
+    def reiterate(self, request, *args, **kwargs):
+        """Carry a recommendation of a closed engagement over into a follow-up engagement:
+        a new draft finding there holds the copy, linked by `reiterated_from`."""
+        recommendation = self.get_object()
+        body = ReiterateSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        copy = services.recommendation_reiterate(
+            recommendation, by=request.user, into_engagement=body.validated_data["engagement"]
+        )
+        data = self.representation(copy)
+        return HttpResponse(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(data)})
+
+
+class ResponseFilter(filters.FilterSet):
+    kind = filters.MultipleChoiceFilter(choices=ResponseKind.choices)
+
+    class Meta:
+        model = Response
+        fields = ["finding", "recommendation", "engagement", "kind", "author"]
+
+
+def _finding_id(value) -> int:
+    if value in (None, ""):
+        raise serializers.ValidationError({"finding": [_("This field is required.")]})
+    try:
+        return int(value)
+    except (TypeError, ValueError) as error:
+        raise serializers.ValidationError({"finding": [_("A valid id is required.")]}) from error
+
+
+class ResponseViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
+    queryset = Response.objects.prefetch_related("attachments")
+    serializer_class = ResponseSerializer
+    write_roles = RESPONDING_ROLES
+    filterset_class = ResponseFilter
+    ordering_fields = ["created_at"]
+
+    @extend_schema(request=ResponseSerializer, responses={201: ResponseSerializer})
+    def create(self, request, *args, **kwargs):
+        findings = Finding.objects.visible_to(request.user)
+        finding = get_object_or_404(findings, pk=_finding_id(request.data.get("finding")))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        response = services.response_create(
+            by=request.user,
+            finding=finding,
+            kind=data["kind"],
+            body=data["body"],
+            recommendation=data.get("recommendation"),
+            attachments=data.get("files", ()),
+        )
+        body = self.representation(self.get_queryset().get(pk=response.pk))
+        return HttpResponse(body, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(body)})
+
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>\d+)/file")
+    def attachment_file(self, request, *args, attachment_pk=None, **kwargs):
+        """The bytes of one attachment, to whoever may see the response."""
+        attachment = get_object_or_404(self.get_object().attachments, pk=attachment_pk)
+        try:
+            handle = evidence_storage().open(attachment.file.name, "rb")
+        except OSError as error:
+            raise Http404 from error
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_filename or None,
+            content_type=attachment.content_type or "application/octet-stream",
+        )

@@ -1,0 +1,137 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from api.base.viewsets import (
+    ConditionalUpdateMixin,
+    CreateMixin,
+    HistoryMixin,
+    ScopedViewSet,
+    TransitionMixin,
+)
+from api.serializers.sanctions import (
+    PaymentSerializer,
+    SanctionCorrectionSerializer,
+    SanctionSerializer,
+    SanctionTotalsSerializer,
+)
+from audits.choices import Role, SanctionKind, SanctionStatus
+from audits.models import Engagement, Organization, Sanction
+from audits.selectors import sanctions as selectors
+from audits.services import sanctions as services
+
+
+class SanctionFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=SanctionStatus.choices)
+    kind = filters.MultipleChoiceFilter(choices=SanctionKind.choices)
+
+    class Meta:
+        model = Sanction
+        fields = ["status", "kind", "finding", "engagement"]
+
+
+def _id_parameter(request, name):
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise ValidationError({name: [_("A number is required.")]})
+    return int(value)
+
+
+class SanctionViewSet(
+    mixins.ListModelMixin,
+    CreateMixin,
+    ConditionalUpdateMixin,
+    TransitionMixin,
+    HistoryMixin,
+    ScopedViewSet,
+):
+    queryset = Sanction.objects.select_related("matured_into").prefetch_related("liabilities")
+    serializer_class = SanctionSerializer
+    # Creating needs an SAI auditor's role; the service then wants a team auditor.
+    write_roles = {Role.AUDITOR, Role.SUPERVISOR}
+    filterset_class = SanctionFilter
+    ordering_fields = ["issued_on", "received_on", "amount", "reference"]
+    transition_service = staticmethod(services.sanction_transition)
+
+    def get_permissions(self):
+        if self.action != "create":
+            self.write_roles = None  # decided per object by the services
+        return super().get_permissions()
+
+    def get_queryset(self):
+        return selectors.sanctions_with_balance(super().get_queryset())
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return SanctionCorrectionSerializer
+        if self.action == "payments":
+            return PaymentSerializer
+        return SanctionSerializer
+
+    def representation(self, instance) -> dict:
+        if not hasattr(instance, "balance"):  # fresh from a service: read it back annotated
+            instance = self.get_queryset().get(pk=instance.pk)
+        return SanctionSerializer(instance, context=self.get_serializer_context()).data
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        names = data.pop("persons_liable", None)
+        liabilities = data.pop("liabilities", None) or services.equal_shares(names or [])
+        serializer.instance = services.sanction_create(
+            by=self.request.user, liabilities=liabilities, **data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.sanction_update(
+            serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(
+        methods=["GET"], responses=PaymentSerializer(many=True), description="The ledger."
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=PaymentSerializer,
+        responses={201: PaymentSerializer},
+        description="Record a payment; a sanction fully paid moves to `settled`.",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def payments(self, request, *args, **kwargs):
+        sanction = self.get_object()
+        if request.method == "GET":
+            lines = sanction.payments.order_by("paid_on", "pk")
+            return Response(PaymentSerializer(lines, many=True).data)
+        serializer = PaymentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        payment = services.payment_record(sanction, by=request.user, **serializer.validated_data)
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("engagement", OpenApiTypes.INT, description="one engagement"),
+            OpenApiParameter("agency", OpenApiTypes.INT, description="an agency and below"),
+        ],
+        responses=SanctionTotalsSerializer,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def totals(self, request, *args, **kwargs):
+        """Issued, settled and outstanding amounts over the sanctions the caller can see."""
+        engagement_id = _id_parameter(request, "engagement")
+        agency_id = _id_parameter(request, "agency")
+        if engagement_id is not None:
+            get_object_or_404(Engagement.objects.visible_to(request.user), pk=engagement_id)
+            totals = selectors.engagement_sanction_totals(request.user, engagement_id)
+        elif agency_id is not None:
+            get_object_or_404(Organization.objects.visible_to(request.user), pk=agency_id)
+            totals = selectors.agency_sanction_totals(request.user, agency_id)
+        else:
+            totals = selectors.sanction_totals(Sanction.objects.visible_to(request.user))
+        return Response(SanctionTotalsSerializer(totals).data)

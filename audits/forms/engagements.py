@@ -1,0 +1,62 @@
+"""Forms of the engagement pages. They parse input; the services decide what is allowed."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from audits.choices import OrganizationKind, TeamRole
+from audits.models import Engagement, Organization
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+class EngagementForm(forms.ModelForm):
+    auditee = forms.ModelChoiceField(
+        queryset=Organization.objects.filter(kind=OrganizationKind.AGENCY), label=_("auditee")
+    )
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "reference",
+            "title",
+            "subject",
+            "auditee",
+            "period_start",
+            "period_end",
+            "amount_audited",
+            "location",
+            "objectives",
+            "criteria",
+            "scope_and_methodology",
+        ]
+        widgets = {
+            "period_start": DATE_INPUT,
+            "period_end": DATE_INPUT,
+            "subject": forms.Textarea(attrs={"rows": 2}),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "criteria": forms.Textarea(attrs={"rows": 3}),
+            "scope_and_methodology": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class EngagementTransitionForm(forms.Form):
+    to = forms.CharField(max_length=30)
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user} ({user.get_role_display()}, {user.organization or '—'})"
+
+
+class MemberAddForm(forms.Form):
+    user = PersonChoiceField(queryset=None, label=_("person"))
+    role = forms.ChoiceField(choices=TeamRole.choices, label=_("team role"))
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
+
+
+class MemberRemoveForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=2000)

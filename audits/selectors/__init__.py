@@ -1,0 +1,1 @@
+"""Permission-aware reads, kept apart from the services that write."""

@@ -1,0 +1,262 @@
+"""Sanctions (notices of suspension, disallowance and charge), their statutory clocks and
+the settlement ledger.
+
+Decisions worth knowing:
+- Shares of the persons liable must total exactly 100%; a list of names alone is split
+  equally (the last person takes the rounding remainder: 33.33 / 33.33 / 33.34).
+- A suspension that matures is replaced by a disallowance for what is still unpaid on it
+  (its full amount when nothing was paid), so an amount is never owed twice.
+- Payments are never edited or deleted; the balance is always computed from them.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audits import permissions as can
+from audits.choices import FindingStatus, SanctionKind, SanctionStatus
+from audits.deadlines import add_days, add_months
+from audits.exceptions import Conflict, NotPermitted
+from audits.models import PersonLiable, Sanction, SanctionPayment
+from audits.services.common import save_tracked
+from audits.workflows import SANCTION_WORKFLOW, apply_transition
+
+SUSPENSION_SETTLEMENT_DAYS = 90
+APPEAL_MONTHS = 6
+HUNDRED = Decimal("100.00")
+CENT = Decimal("0.01")
+# No payment is taken on these: the amount is no longer owed (or is owed on the
+# disallowance that replaced the suspension).
+CLOSED_STATUSES = {SanctionStatus.SETTLED, SanctionStatus.APPEAL_GRANTED, SanctionStatus.MATURED}
+CORRECTABLE_FIELDS = {"reference", "received_on"}
+
+
+def sanction_deadlines(kind: str, received_on: datetime.date) -> dict:
+    """`settle_by` for a suspension (90 days), `appeal_by` for a disallowance or charge
+    (6 months), both counted from receipt."""
+    if kind == SanctionKind.SUSPENSION:
+        return {"settle_by": add_days(received_on, SUSPENSION_SETTLEMENT_DAYS), "appeal_by": None}
+    return {"settle_by": None, "appeal_by": add_months(received_on, APPEAL_MONTHS)}
+
+
+def equal_shares(names) -> list[dict]:
+    """Persons liable given by name only: equal shares totalling exactly 100%."""
+    names = [str(name).strip() for name in names]
+    if not names:
+        return []
+    share = (HUNDRED / len(names)).quantize(CENT, rounding="ROUND_DOWN")
+    shares = [share] * len(names)
+    shares[-1] = HUNDRED - share * (len(names) - 1)
+    return [
+        {"name": name, "position": "", "share_percent": s}
+        for name, s in zip(names, shares, strict=True)
+    ]
+
+
+def _clean_liabilities(liabilities) -> list[PersonLiable]:
+    rows = []
+    errors = []
+    for entry in liabilities or ():
+        try:
+            share = Decimal(str(entry.get("share_percent", "")))
+        except (ArithmeticError, ValueError):
+            errors.append(_("Each share must be a number."))
+            continue
+        rows.append(
+            PersonLiable(
+                name=str(entry.get("name") or "").strip(),
+                position=str(entry.get("position") or "").strip(),
+                share_percent=share,
+            )
+        )
+    if not rows and not errors:
+        errors.append(_("Name at least one person liable."))
+    if rows and not errors and sum(row.share_percent for row in rows) != HUNDRED:
+        errors.append(_("The shares of the persons liable must total 100%."))
+    for row in rows:
+        try:
+            row.full_clean(exclude=["sanction"])
+        except ValidationError as error:
+            errors.extend(f"{row.name or '?'}: {m}" for m in error.messages)
+    if errors:
+        raise ValidationError({"liabilities": errors})
+    return rows
+
+
+def _save_liabilities(sanction: Sanction, rows: list[PersonLiable], *, by, reason: str):
+    for row in rows:
+        row.sanction = sanction
+        save_tracked(row, by=by, reason=reason)
+
+
+def _unique_reference(base: str) -> str:
+    suffix, number = "-ND", 1
+    while True:
+        candidate = base[: 60 - len(suffix)] + suffix
+        if not Sanction.objects.filter(reference=candidate).exists():
+            return candidate
+        number += 1
+        suffix = f"-ND{number}"
+
+
+@transaction.atomic
+def sanction_create(
+    *,
+    by,
+    finding,
+    kind: str,
+    reference: str,
+    amount,
+    liabilities=(),
+    issued_on: datetime.date | None = None,
+    received_on: datetime.date | None = None,
+) -> Sanction:
+    if not can.is_team_auditor(by, finding):
+        raise NotPermitted(_("Only the auditors of the team issue sanctions."))
+    if finding.status != FindingStatus.ISSUED:
+        raise Conflict(_("Sanctions are issued only on a finding that has been issued."))
+    issued_on = issued_on or timezone.localdate()
+    received_on = received_on or issued_on
+    if received_on < issued_on:
+        raise ValidationError(
+            {"received_on": [_("A notice cannot be received before it is issued.")]}
+        )
+    rows = _clean_liabilities(liabilities)
+    sanction = Sanction(
+        finding=finding,
+        engagement_id=finding.engagement_id,
+        kind=kind,
+        reference=reference,
+        amount=amount,
+        issued_on=issued_on,
+        received_on=received_on,
+        issued_by=by,
+        **sanction_deadlines(kind, received_on),
+    )
+    sanction.full_clean()
+    if sanction.amount <= 0:
+        raise ValidationError({"amount": [_("The amount of a sanction must be more than zero.")]})
+    save_tracked(sanction, by=by, reason=_("Sanction issued"))
+    _save_liabilities(sanction, rows, by=by, reason=_("Person liable named"))
+    return sanction
+
+
+@transaction.atomic
+def sanction_update(sanction: Sanction, *, by, change_reason: str = "", **fields) -> Sanction:
+    """Corrections only: the reference, or the date of receipt (which moves the clock)."""
+    if not can.is_team_auditor_or_supervisor(by, sanction):
+        raise NotPermitted(_("Only the team's auditors or a supervisor correct a sanction."))
+    sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    changed = [
+        name
+        for name, value in fields.items()
+        if name in CORRECTABLE_FIELDS and getattr(sanction, name) != value
+    ]
+    if not changed:
+        return sanction
+    if not change_reason.strip():
+        raise ValidationError({"change_reason": [_("Say why the sanction is corrected.")]})
+    if "received_on" in changed:
+        if sanction.status != SanctionStatus.ISSUED:
+            raise Conflict(_("The date of receipt can be corrected only while the clock runs."))
+        if fields["received_on"] < sanction.issued_on:
+            raise ValidationError(
+                {"received_on": [_("A notice cannot be received before it is issued.")]}
+            )
+    for name in changed:
+        setattr(sanction, name, fields[name])
+    for name, value in sanction_deadlines(sanction.kind, sanction.received_on).items():
+        setattr(sanction, name, value)
+    return save_tracked(sanction, by=by, reason=change_reason.strip())
+
+
+def _amount_paid(sanction: Sanction) -> Decimal:
+    total = sanction.payments.aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0")
+
+
+def _issue_replacing_disallowance(suspension: Sanction, *, by, today) -> Sanction:
+    disallowance = Sanction(
+        finding_id=suspension.finding_id,
+        engagement_id=suspension.engagement_id,
+        kind=SanctionKind.DISALLOWANCE,
+        reference=_unique_reference(suspension.reference),
+        amount=suspension.amount - _amount_paid(suspension),
+        issued_on=today,
+        received_on=today,
+        matured_from=suspension,
+        issued_by=by,
+        **sanction_deadlines(SanctionKind.DISALLOWANCE, today),
+    )
+    save_tracked(
+        disallowance,
+        by=by,
+        reason=_("Issued when suspension %(reference)s matured")
+        % {"reference": suspension.reference},
+    )
+    rows = [
+        PersonLiable(name=row.name, position=row.position, share_percent=row.share_percent)
+        for row in suspension.liabilities.all()
+    ]
+    _save_liabilities(disallowance, rows, by=by, reason=_("Carried over from the suspension"))
+    return disallowance
+
+
+def sanction_transition(
+    sanction: Sanction, *, by, to: str, reason: str = "", today=None
+) -> Sanction:
+    """Any move of SANCTION_WORKFLOW. `by=None` is the scheduler. A suspension that matures
+    brings its replacing disallowance with it, in the same transaction."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        updated = apply_transition(
+            sanction, workflow=SANCTION_WORKFLOW, to=to, user=by, reason=reason, today=today
+        )
+        if to == SanctionStatus.MATURED:
+            _issue_replacing_disallowance(updated, by=by, today=today)
+    return updated
+
+
+@transaction.atomic
+def payment_record(
+    sanction: Sanction, *, by, paid_on: datetime.date, amount, receipt_reference: str
+) -> SanctionPayment:
+    if not can.is_team_auditor_or_supervisor(by, sanction):
+        raise NotPermitted(_("Only the team's auditors or a supervisor record payments."))
+    locked = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    if locked.status in CLOSED_STATUSES:
+        raise Conflict(
+            _("No payment can be recorded on a sanction that is %(status)s.")
+            % {"status": locked.get_status_display()}
+        )
+    amount = Decimal(str(amount))
+    if amount <= 0:
+        raise ValidationError({"amount": [_("A payment must be more than zero.")]})
+    balance = locked.amount - _amount_paid(locked)
+    if amount > balance:
+        raise ValidationError(
+            {
+                "amount": [
+                    _("The payment exceeds the balance of %(balance)s.") % {"balance": balance}
+                ]
+            }
+        )
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": [_("A payment cannot be dated in the future.")]})
+    payment = SanctionPayment(
+        sanction=locked,
+        engagement_id=locked.engagement_id,
+        paid_on=paid_on,
+        amount=amount,
+        receipt_reference=receipt_reference,
+        recorded_by=by,
+    )
+    save_tracked(payment, by=by, reason=_("Payment recorded"))
+    if amount == balance and (locked.status, SanctionStatus.SETTLED) in SANCTION_WORKFLOW:
+        sanction_transition(locked, by=by, to=SanctionStatus.SETTLED, reason=_("Fully paid"))
+    return payment

@@ -1,0 +1,271 @@
+"""The daily run of statutory clocks and reminders (Celery beat at 01:00, or
+`manage.py run_deadlines`). Every step only acts on what is due and not yet done, so a
+second run on the same day changes nothing and sends nothing."""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from audits.choices import Role, SanctionKind, SanctionStatus, TeamRole
+from audits.exceptions import DomainError
+from audits.models import EngagementMember, Organization, ReminderDigest, Sanction, User
+from audits.querysets import AGENCY_VISIBLE_STATUSES
+from audits.selectors.deadlines import (
+    due_items,
+    findings_awaiting_reply,
+    sanctions_with_running_clock,
+)
+from audits.services.findings import finding_mark_lapsed_replies
+from audits.services.sanctions import sanction_transition
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class DailySummary:
+    day: datetime.date
+    dry_run: bool = False
+    findings_lapsed: int = 0
+    suspensions_matured: list[str] = field(default_factory=list)
+    disallowances_issued: list[str] = field(default_factory=list)
+    sanctions_finalised: list[str] = field(default_factory=list)
+    digests_sent: int = 0
+    digests_skipped: int = 0  # already sent today
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "day": self.day.isoformat(),
+            "dry_run": self.dry_run,
+            "findings_lapsed": self.findings_lapsed,
+            "suspensions_matured": self.suspensions_matured,
+            "disallowances_issued": self.disallowances_issued,
+            "sanctions_finalised": self.sanctions_finalised,
+            "digests_sent": self.digests_sent,
+            "digests_skipped": self.digests_skipped,
+            "errors": self.errors,
+        }
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def run_daily(
+    *, today: datetime.date | None = None, dry_run: bool = False, progress: Callable | None = None
+) -> DailySummary:
+    """Lapse unanswered findings, mature unsettled suspensions, finalise unappealed
+    disallowances and charges, then mail each person concerned one digest.
+
+    `dry_run` does everything in a transaction that is rolled back and sends no mail.
+    `progress(message)` is called between steps (the management command prints it).
+    """
+    summary = DailySummary(day=today or timezone.localdate(), dry_run=dry_run)
+    report = progress or (lambda message: None)
+    try:
+        with transaction.atomic():
+            _run_steps(summary, report)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return summary
+
+
+def _run_steps(summary: DailySummary, report: Callable) -> None:
+    report(_("1/4 Findings whose reply period lapsed"))
+    events = _lapse_findings(summary)
+    report(_("2/4 Suspensions not settled in time"))
+    events += _mature_suspensions(summary)
+    report(_("3/4 Disallowances and charges not appealed in time"))
+    events += _finalise_unappealed(summary)
+    report(_("4/4 Reminder digests"))
+    _send_digests(summary, events)
+
+
+def _lapse_findings(summary: DailySummary) -> list[tuple]:
+    lapsed = list(finding_mark_lapsed_replies(today=summary.day))
+    summary.findings_lapsed = len(lapsed)
+    return [
+        (
+            finding,
+            _("No reply to finding %(reference)s by %(date)s: deemed accepted.")
+            % {"reference": finding.reference, "date": finding.response_due.isoformat()},
+        )
+        for finding in lapsed
+    ]
+
+
+def _move_each(sanctions, *, to: str, reason: Callable, summary: DailySummary) -> list:
+    moved = []
+    for sanction in sanctions:
+        try:
+            with transaction.atomic():
+                moved.append(
+                    sanction_transition(
+                        sanction, by=None, to=to, reason=reason(sanction), today=summary.day
+                    )
+                )
+        except (DomainError, ValidationError, IntegrityError) as error:
+            logger.exception("Daily run could not move sanction %s to %s", sanction.pk, to)
+            summary.errors.append(f"{sanction.reference}: {error}")
+    return moved
+
+
+def _mature_suspensions(summary: DailySummary) -> list[tuple]:
+    due = Sanction.objects.filter(
+        kind=SanctionKind.SUSPENSION, status=SanctionStatus.ISSUED, settle_by__lt=summary.day
+    ).select_related("engagement")
+    matured = _move_each(
+        due,
+        to=SanctionStatus.MATURED,
+        reason=lambda s: _("Not settled by %(date)s") % {"date": s.settle_by.isoformat()},
+        summary=summary,
+    )
+    events = []
+    for suspension in matured:
+        disallowance = Sanction.objects.select_related("engagement").get(matured_from=suspension)
+        summary.suspensions_matured.append(suspension.reference)
+        summary.disallowances_issued.append(disallowance.reference)
+        events.append(
+            (
+                disallowance,
+                _("Suspension %(old)s was not settled by %(date)s; disallowance %(new)s issued.")
+                % {
+                    "old": suspension.reference,
+                    "date": suspension.settle_by.isoformat(),
+                    "new": disallowance.reference,
+                },
+            )
+        )
+    return events
+
+
+def _finalise_unappealed(summary: DailySummary) -> list[tuple]:
+    due = Sanction.objects.filter(
+        kind__in=[SanctionKind.DISALLOWANCE, SanctionKind.CHARGE],
+        status=SanctionStatus.ISSUED,
+        appeal_by__lt=summary.day,
+    ).select_related("engagement")
+    finalised = _move_each(
+        due,
+        to=SanctionStatus.FINAL,
+        reason=lambda s: _("No appeal by %(date)s") % {"date": s.appeal_by.isoformat()},
+        summary=summary,
+    )
+    events = []
+    for sanction in finalised:
+        summary.sanctions_finalised.append(sanction.reference)
+        events.append(
+            (
+                sanction,
+                _("%(reference)s was not appealed by %(date)s and is now final and executory.")
+                % {"reference": sanction.reference, "date": sanction.appeal_by.isoformat()},
+            )
+        )
+    return events
+
+
+# --- the digest --------------------------------------------------------------------------
+
+
+def _ancestors_or_self(organization_id, parents: dict) -> list:
+    chain = []
+    while organization_id is not None and organization_id not in chain:
+        chain.append(organization_id)
+        organization_id = parents.get(organization_id)
+    return chain
+
+
+def _digest_contents(summary: DailySummary, events) -> dict:
+    """recipient → {"items": [DueItem], "events": [text]}, in a fixed number of queries."""
+    horizon = summary.day + datetime.timedelta(days=settings.REMINDER_HORIZON_DAYS)
+    items = [
+        item
+        for item in due_items(
+            findings_awaiting_reply(), sanctions_with_running_clock(), today=summary.day
+        )
+        if item.due <= horizon
+    ]
+    contents = defaultdict(lambda: {"items": [], "events": []})
+    reachable = User.objects.filter(is_active=True).exclude(email="")
+
+    # Agency respondents: what their agency (or an office below it) must do.
+    parents = dict(Organization.objects.values_list("pk", "parent_id"))
+    respondents = defaultdict(list)
+    for user in reachable.filter(role=Role.AGENCY_RESPONDENT, organization__isnull=False):
+        respondents[user.organization_id].append(user)
+    for item in items:
+        engagement = item.object.engagement
+        if engagement.status not in AGENCY_VISIBLE_STATUSES:
+            continue
+        for organization_id in _ancestors_or_self(engagement.auditee_id, parents):
+            for user in respondents.get(organization_id, ()):
+                contents[user]["items"].append(item)
+
+    # Team leaders: the same deadlines on their engagements, and what the run just did.
+    engagement_ids = {item.object.engagement_id for item in items}
+    engagement_ids |= {subject.engagement_id for subject, _text in events}
+    leaders = defaultdict(list)
+    for member in EngagementMember.objects.filter(
+        engagement_id__in=engagement_ids, role=TeamRole.TEAM_LEADER, user__in=reachable
+    ).select_related("user"):
+        leaders[member.engagement_id].append(member.user)
+    for item in items:
+        for user in leaders.get(item.object.engagement_id, ()):
+            contents[user]["items"].append(item)
+    for subject, text in events:
+        for user in leaders.get(subject.engagement_id, ()):
+            contents[user]["events"].append(text)
+    return contents
+
+
+def _send_digests(summary: DailySummary, events) -> None:
+    for user, content in _digest_contents(summary, events).items():
+        count = len(content["items"]) + len(content["events"])
+        if summary.dry_run:
+            summary.digests_sent += 1
+            continue
+        # The record and the mail succeed or fail together: a failed send is retried
+        # by the next run, a sent one is never repeated.
+        with transaction.atomic():
+            _digest, created = ReminderDigest.objects.get_or_create(
+                recipient=user, sent_on=summary.day, defaults={"item_count": count}
+            )
+            if not created:
+                summary.digests_skipped += 1
+                continue
+            _mail_digest(user, content, summary.day)
+        summary.digests_sent += 1
+
+
+def _mail_digest(user, content, day: datetime.date) -> None:
+    overdue = sum(1 for item in content["items"] if item.overdue)
+    subject = ngettext(
+        "Audit deadlines: %(count)d item needs attention",
+        "Audit deadlines: %(count)d items need attention",
+        len(content["items"]) + len(content["events"]),
+    ) % {"count": len(content["items"]) + len(content["events"])}
+    body = render_to_string(
+        "audits/email/deadline_digest.txt",
+        {
+            "user": user,
+            "day": day,
+            "items": content["items"],
+            "events": content["events"],
+            "overdue": overdue,
+            "horizon": settings.REMINDER_HORIZON_DAYS,
+        },
+    )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

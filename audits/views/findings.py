@@ -1,0 +1,270 @@
+"""Finding pages: the editor, recommendations, the reply thread and the workflow buttons.
+
+Every object is read through `visible_to(request.user)` (404 otherwise) and every write
+goes through `audits.services.findings`; what a service refuses is shown on the page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audits import permissions as can
+from audits.choices import EngagementStatus, FindingStatus
+from audits.forms.findings import FindingForm, RecommendationForm, ResponseForm, TransitionForm
+from audits.models import (
+    Engagement,
+    Finding,
+    Recommendation,
+    Response,
+    ResponseAttachment,
+    Sanction,
+)
+from audits.models.files import evidence_storage
+from audits.selectors.sanctions import sanctions_with_balance
+from audits.services import findings as services
+from audits.views.service_errors import SERVICE_ERRORS, add_service_error, error_text
+from audits.workflows import FINDING_WORKFLOW, RECOMMENDATION_WORKFLOW, available_moves
+
+REPLY_STATUSES = {FindingStatus.ISSUED}
+
+
+def _visible_finding(request, pk) -> Finding:
+    findings = Finding.objects.visible_to(request.user).select_related(
+        "engagement", "engagement__auditee", "engagement__sai"
+    )
+    return get_object_or_404(findings, pk=pk)
+
+
+def _may_edit(user, finding) -> bool:
+    """Whether to offer the editor; `finding_update` has the final word."""
+    if (
+        finding.status == FindingStatus.CLOSED
+        or finding.engagement.status == EngagementStatus.CLOSED
+    ):
+        return False
+    if finding.status in services.TEAM_EDITABLE_STATUSES:
+        return can.is_team_member(user, finding)
+    return can.is_team_leader_or_supervisor(user, finding)
+
+
+def _may_reply(user, finding) -> bool:
+    return finding.status in REPLY_STATUSES and can.is_auditee_respondent(user, finding)
+
+
+def _may_rejoin(user, finding) -> bool:
+    return finding.status in REPLY_STATUSES and can.is_team_auditor(user, finding)
+
+
+def _response_form(user, finding, data=None, files=None):
+    if _may_reply(user, finding):
+        return ResponseForm(data, files, finding=finding, for_agency=True)
+    if _may_rejoin(user, finding):
+        return ResponseForm(data, files, finding=finding, for_agency=False)
+    return None
+
+
+def _render_finding(
+    request, finding, *, finding_form=None, recommendation_form=None, response_form=None
+):
+    user = request.user
+    engagement = finding.engagement
+    recommendations = list(Recommendation.objects.visible_to(user).filter(finding=finding))
+    for recommendation in recommendations:
+        # Share one engagement object so the team-role cache answers every row.
+        recommendation.engagement = engagement
+        recommendation.finding = finding
+        recommendation.moves = available_moves(RECOMMENDATION_WORKFLOW, recommendation, user)
+    responses = (
+        Response.objects.visible_to(user)
+        .filter(finding=finding)
+        .select_related("author", "recommendation")
+        .prefetch_related("attachments")
+    )
+    sanctions = sanctions_with_balance(Sanction.objects.visible_to(user).filter(finding=finding))
+    if finding_form is None and _may_edit(user, finding):
+        finding_form = FindingForm(user=user, engagement=engagement, finding=finding)
+    if recommendation_form is None and _may_edit(user, finding):
+        recommendation_form = RecommendationForm()
+    if response_form is None:
+        response_form = _response_form(user, finding)
+    has_errors = any(
+        form is not None and form.errors
+        for form in (finding_form, recommendation_form, response_form)
+    )
+    context = {
+        "finding": finding,
+        "engagement": engagement,
+        "finding_form": finding_form,
+        "recommendation_form": recommendation_form,
+        "response_form": response_form,
+        "moves": available_moves(FINDING_WORKFLOW, finding, user),
+        "recommendations": recommendations,
+        "responses": responses,
+        "sanctions": sanctions,
+        "evidence": finding.evidence.all() if finding_form is None else None,
+    }
+    return render(
+        request, "audits/findings/detail.html", context, status=400 if has_errors else 200
+    )
+
+
+@login_required
+def finding_new(request, engagement_pk):
+    engagement = get_object_or_404(Engagement.objects.visible_to(request.user), pk=engagement_pk)
+    if not can.is_team_member(request.user, engagement):
+        raise PermissionDenied
+    form = FindingForm(request.POST or None, user=request.user, engagement=engagement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            finding = services.finding_create(
+                by=request.user, engagement=engagement, **form.service_fields()
+            )
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Finding %(reference)s saved as a draft.") % {"reference": finding.reference},
+            )
+            return redirect("finding-detail", pk=finding.pk)
+    context = {"engagement": engagement, "finding_form": form}
+    return render(request, "audits/findings/new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def finding_detail(request, pk):
+    finding = _visible_finding(request, pk)
+    if request.method != "POST":
+        return _render_finding(request, finding)
+    if not _may_edit(request.user, finding):
+        raise PermissionDenied
+    form = FindingForm(
+        request.POST, user=request.user, engagement=finding.engagement, finding=finding
+    )
+    if form.is_valid():
+        try:
+            services.finding_update(
+                finding,
+                by=request.user,
+                change_reason=form.cleaned_data.get("change_reason", ""),
+                **form.service_fields(),
+            )
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Finding saved."))
+            return redirect("finding-detail", pk=finding.pk)
+    return _render_finding(request, finding, finding_form=form)
+
+
+@require_POST
+@login_required
+def finding_transition(request, pk):
+    finding = _visible_finding(request, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect("finding-detail", pk=finding.pk)
+    try:
+        finding = services.finding_transition(
+            finding,
+            by=request.user,
+            to=form.cleaned_data["to"],
+            reason=form.cleaned_data["reason"],
+        )
+    except SERVICE_ERRORS as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request, _("Status is now: %(status)s.") % {"status": finding.get_status_display()}
+        )
+    return redirect("finding-detail", pk=finding.pk)
+
+
+@require_POST
+@login_required
+def recommendation_add(request, pk):
+    finding = _visible_finding(request, pk)
+    form = RecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommendation_create(by=request.user, finding=finding, **form.cleaned_data)
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Recommendation added."))
+            return redirect("finding-detail", pk=finding.pk)
+    return _render_finding(request, finding, recommendation_form=form)
+
+
+@require_POST
+@login_required
+def recommendation_transition(request, pk):
+    recommendation = get_object_or_404(Recommendation.objects.visible_to(request.user), pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+    else:
+        try:
+            recommendation = services.recommendation_transition(
+                recommendation,
+                by=request.user,
+                to=form.cleaned_data["to"],
+                reason=form.cleaned_data["reason"],
+            )
+        except SERVICE_ERRORS as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                _("Recommendation status is now: %(status)s.")
+                % {"status": recommendation.get_status_display()},
+            )
+    return redirect("finding-detail", pk=recommendation.finding_id)
+
+
+@require_POST
+@login_required
+def response_add(request, pk):
+    finding = _visible_finding(request, pk)
+    form = _response_form(request.user, finding, request.POST, request.FILES)
+    if form is None:
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            services.response_create(
+                by=request.user,
+                finding=finding,
+                kind=form.cleaned_data["kind"],
+                body=form.cleaned_data["body"],
+                recommendation=form.cleaned_data["recommendation"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Your reply was posted."))
+            return redirect("finding-detail", pk=finding.pk)
+    return _render_finding(request, finding, response_form=form)
+
+
+@login_required
+def response_attachment(request, pk):
+    visible_responses = Response.objects.visible_to(request.user).values("pk")
+    attachment = get_object_or_404(
+        ResponseAttachment.objects.filter(response__in=visible_responses), pk=pk
+    )
+    try:
+        # The storage as configured now (as the service wrote it), not as at import time.
+        handle = evidence_storage().open(attachment.file.name, "rb")
+    except OSError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_filename or None,
+        content_type=attachment.content_type or "application/octet-stream",
+    )

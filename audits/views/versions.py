@@ -1,0 +1,50 @@
+"""The version comparison page, for any history-tracked model that has `visible_to`:
+the list of versions (author, time, reason) and any two of them side by side, long text
+compared word by word."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from audits.history import compare_versions, history_entries
+from audits.models import Recommendation
+
+
+def _version_number(value, versions: set[int]) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number in versions else None
+
+
+def _page_of(obj) -> str:
+    """Where the object itself is shown: a recommendation lives on its finding's page."""
+    if isinstance(obj, Recommendation):
+        return reverse("finding-detail", args=[obj.finding_id]) + f"#recommendation-{obj.pk}"
+    return reverse(f"{obj._meta.model_name}-detail", args=[obj.pk])
+
+
+@login_required
+def object_history(request, pk, model):
+    obj = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    entries = history_entries(obj)
+    numbers = {entry["version"] for entry in entries}
+    version_a = _version_number(request.GET.get("a"), numbers)
+    version_b = _version_number(request.GET.get("b"), numbers)
+    if version_a is None or version_b is None:
+        # By default: the latest version against the one before it.
+        newest = max(numbers, default=1)
+        version_a, version_b = max(newest - 1, 1), newest
+    if version_a > version_b:
+        version_a, version_b = version_b, version_a
+    context = {
+        "object": obj,
+        "model_name": model._meta.verbose_name,
+        "object_url": _page_of(obj),
+        "entries": entries,
+        "version_a": version_a,
+        "version_b": version_b,
+        "rows": compare_versions(obj, version_a, version_b) if entries else [],
+    }
+    return render(request, "audits/versions/history.html", context)

@@ -1,0 +1,111 @@
+"""A list costs the same number of queries for 2 rows as for 50 (measured, then asserted)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audits.choices import EngagementStatus, Role, TeamRole
+from audits.models import User
+from tests.conftest import client_for
+from tests.factories import (
+    AgencyFactory,
+    CsoFactory,
+    EngagementFactory,
+    MemberFactory,
+    UserFactory,
+)
+from tests.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def get_as(user, path):
+    """A fresh user object each time, so nothing cached on it hides a query."""
+    response = client_for(User.objects.get(pk=user.pk)).get(path, {"page_size": 200})
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def assert_flat(django_assert_num_queries, user, path, grow, rows_before, rows_after):
+    with CaptureQueriesContext(connection) as measured:
+        assert len(get_as(user, path)) == rows_before
+    grow()
+    with django_assert_num_queries(len(measured.captured_queries)):
+        assert len(get_as(user, path)) == rows_after
+
+
+@pytest.mark.parametrize(
+    "actor", ["sai_admin", "supervisor", "team_leader", "agency_respondent", "oversight"]
+)
+def test_engagement_list(django_assert_num_queries, actor):
+    world = build_world(status=EngagementStatus.REPORTING)
+    # the world's engagement is one the actor sees; the team leader is on every new one
+    before = len(get_as(world.users[actor], "/api/v1/engagements/"))
+
+    def grow():
+        for _ in range(48):
+            engagement = EngagementFactory(
+                sai=world.sai, auditee=world.agency, status=EngagementStatus.FOLLOW_UP
+            )
+            MemberFactory(
+                engagement=engagement, user=world.users["team_leader"], role=TeamRole.TEAM_LEADER
+            )
+
+    assert_flat(
+        django_assert_num_queries,
+        world.users[actor],
+        "/api/v1/engagements/",
+        grow,
+        before,
+        before + 48,
+    )
+
+
+def test_organization_list(django_assert_num_queries):
+    world = build_world()
+    before = len(get_as(world.users["oversight"], "/api/v1/organizations/"))
+
+    def grow():
+        parent = AgencyFactory()
+        for _ in range(24):
+            AgencyFactory(parent=parent)
+        for _ in range(23):
+            CsoFactory()
+
+    assert_flat(
+        django_assert_num_queries,
+        world.users["oversight"],
+        "/api/v1/organizations/",
+        grow,
+        before,
+        before + 48,
+    )
+
+
+@pytest.mark.parametrize("actor", ["sai_admin", "team_auditor", "agency_respondent"])
+def test_user_list(django_assert_num_queries, actor):
+    world = build_world()
+    user = world.users[actor]
+    before = len(get_as(user, "/api/v1/users/"))
+
+    def grow():
+        for _ in range(48):
+            UserFactory(role=Role.AGENCY_RESPONDENT, organization=world.agency)
+
+    assert_flat(django_assert_num_queries, user, "/api/v1/users/", grow, before, before + 48)
+
+
+@pytest.mark.parametrize("actor", ["supervisor", "team_cso", "agency_respondent"])
+def test_member_list(django_assert_num_queries, actor):
+    world = build_world()
+    path = f"/api/v1/engagements/{world.engagement.pk}/members/"
+
+    def grow():
+        for _ in range(46):
+            MemberFactory(
+                engagement=world.engagement,
+                user=UserFactory(role=Role.AUDITOR, organization=world.sai),
+                role=TeamRole.AUDITOR,
+            )
+
+    assert_flat(django_assert_num_queries, world.users[actor], path, grow, 4, 50)

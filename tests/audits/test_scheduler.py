@@ -1,0 +1,196 @@
+"""The daily run, with a fake `today`: clocks that lapse, sanctions that mature or become
+final, one digest per person, and nothing done twice."""
+
+import datetime
+import json
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from audits.choices import EngagementStatus, Role, SanctionKind, SanctionStatus, TeamRole
+from audits.models import ReminderDigest, Sanction
+from audits.services.scheduler import run_daily
+from tests.factories import (
+    AgencyFactory,
+    IssuedFindingFactory,
+    MemberFactory,
+    SaiFactory,
+    SanctionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_locmem_mail(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.REMINDER_HORIZON_DAYS = 7
+
+
+@pytest.fixture
+def world():
+    sai = SaiFactory()
+    department = AgencyFactory(name="Department")
+    agency = AgencyFactory(name="District office", parent=department)
+    finding = IssuedFindingFactory(
+        engagement__sai=sai,
+        engagement__auditee=agency,
+        engagement__status=EngagementStatus.FOLLOW_UP,
+        issued_on=D(2029, 2, 20),
+        response_due=D(2029, 3, 7),
+    )
+    leader = UserFactory(role=Role.AUDITOR, organization=sai, email="leader@coa.example")
+    MemberFactory(engagement=finding.engagement, user=leader, role=TeamRole.TEAM_LEADER)
+    return {
+        "finding": finding,
+        "leader": leader,
+        "respondent": UserFactory(
+            role=Role.AGENCY_RESPONDENT, organization=agency, email="resp@deo.example"
+        ),
+        "head_office": UserFactory(
+            role=Role.AGENCY_RESPONDENT, organization=department, email="head@dpwh.example"
+        ),
+        "stranger": UserFactory(
+            role=Role.AGENCY_RESPONDENT, organization=AgencyFactory(), email="x@other.example"
+        ),
+        "suspension": SanctionFactory(
+            finding=finding,
+            kind=SanctionKind.SUSPENSION,
+            reference="NS-2028-001",
+            issued_on=D(2028, 12, 1),
+        ),  # settle by 2029-03-01
+        "disallowance": SanctionFactory(
+            finding=finding, reference="ND-2028-002", issued_on=D(2028, 9, 1)
+        ),  # appeal by 2029-03-01
+    }
+
+
+def mail_to(address):
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+def test_nothing_moves_on_the_last_day(world):
+    summary = run_daily(today=D(2029, 3, 1))
+    assert summary.suspensions_matured == [] and summary.sanctions_finalised == []
+    assert Sanction.objects.filter(status=SanctionStatus.ISSUED).count() == 2
+
+
+def test_the_day_after_the_deadlines(world):
+    summary = run_daily(today=D(2029, 3, 2))
+    assert summary.suspensions_matured == ["NS-2028-001"]
+    assert summary.disallowances_issued == ["NS-2028-001-ND"]
+    assert summary.sanctions_finalised == ["ND-2028-002"]
+    world["suspension"].refresh_from_db()
+    world["disallowance"].refresh_from_db()
+    assert world["suspension"].status == SanctionStatus.MATURED
+    assert world["disallowance"].status == SanctionStatus.FINAL
+    replacement = Sanction.objects.get(matured_from=world["suspension"])
+    assert (replacement.status, replacement.issued_on) == (SanctionStatus.ISSUED, D(2029, 3, 2))
+    assert replacement.history.earliest().history_user is None  # the system did it
+    assert world["disallowance"].history.latest().history_change_reason == (
+        "No appeal by 2029-03-01"
+    )
+
+
+def test_running_twice_on_a_day_changes_and_sends_nothing_more(world):
+    first = run_daily(today=D(2029, 3, 2))
+    sent = len(mail.outbox)
+    histories = Sanction.history.count()
+    second = run_daily(today=D(2029, 3, 2))
+    assert sent == first.digests_sent > 0
+    assert len(mail.outbox) == sent
+    assert Sanction.history.count() == histories
+    assert Sanction.objects.count() == 3
+    assert second.suspensions_matured == second.sanctions_finalised == []
+    assert (second.digests_sent, second.digests_skipped) == (0, first.digests_sent)
+
+
+def test_agency_digest_lists_what_is_due_within_the_horizon(world):
+    summary = run_daily(today=D(2029, 2, 26))  # reply due 03-07 (9 days): not yet
+    assert summary.digests_sent == 3  # office, department above it, team leader
+    messages = mail_to("resp@deo.example")
+    assert len(messages) == 1
+    body = messages[0].body
+    assert "NS-2028-001" in body and "settle" in body and "in 3 days" in body
+    assert "ND-2028-002" in body and "appeal" in body
+    assert world["finding"].reference not in body
+    assert len(mail_to("head@dpwh.example")) == 1  # the department above the office
+    assert mail_to("x@other.example") == []
+    assert "NS-2028-001" in mail_to("leader@coa.example")[0].body
+
+
+def test_reply_due_soon_then_lapsed(world):
+    run_daily(today=D(2029, 2, 28))
+    assert world["finding"].reference in mail_to("resp@deo.example")[0].body
+    mail.outbox.clear()
+    summary = run_daily(today=D(2029, 3, 8))  # the day after the reply was due
+    assert summary.findings_lapsed == 1
+    world["finding"].refresh_from_db()
+    assert world["finding"].deemed_accepted_on is not None
+    leader_body = mail_to("leader@coa.example")[0].body
+    assert "deemed accepted" in leader_body
+    assert "NS-2028-001-ND" in leader_body  # what the run did on their engagement
+
+
+def test_nobody_is_mailed_when_nothing_is_due(world):
+    run_daily(today=D(2028, 12, 2))  # everything months away
+    assert mail.outbox == []
+    assert not ReminderDigest.objects.exists()
+
+
+def test_users_without_email_or_inactive_get_nothing(world):
+    world["respondent"].email = ""
+    world["respondent"].save()
+    world["head_office"].is_active = False
+    world["head_office"].save()
+    run_daily(today=D(2029, 2, 26))
+    assert {message.to[0] for message in mail.outbox} == {"leader@coa.example"}
+
+
+def test_agency_hears_nothing_of_an_engagement_it_cannot_see_yet(world):
+    engagement = world["finding"].engagement
+    engagement.status = EngagementStatus.PLANNING
+    engagement.save()
+    run_daily(today=D(2029, 2, 26))
+    assert mail_to("resp@deo.example") == []
+
+
+def test_command_with_date_prints_a_summary(world):
+    out = StringIO()
+    call_command("run_deadlines", "--date", "2029-03-02", stdout=out)
+    text = out.getvalue()
+    assert "1/4" in text and "4/4" in text
+    assert "1 suspension(s) matured (NS-2028-001-ND)" in text
+    assert Sanction.objects.filter(matured_from=world["suspension"]).exists()
+
+
+def test_command_dry_run_changes_and_sends_nothing(world):
+    out = StringIO()
+    call_command("run_deadlines", "--date", "2029-03-02", "--dry-run", "--json", stdout=out)
+    summary = json.loads(out.getvalue()[out.getvalue().index("{") :])
+    assert summary["dry_run"] is True
+    assert summary["suspensions_matured"] == ["NS-2028-001"]
+    assert Sanction.objects.count() == 2
+    assert Sanction.objects.filter(status=SanctionStatus.ISSUED).count() == 2
+    assert mail.outbox == [] and not ReminderDigest.objects.exists()
+
+
+def test_command_rejects_a_bad_date(db):
+    with pytest.raises(CommandError):
+        call_command("run_deadlines", "--date", "2029-02-30")
+
+
+def test_celery_task_runs_daily_at_one_in_manila(world, settings):
+    from audits.tasks import run_daily_deadlines
+
+    entry = settings.CELERY_BEAT_SCHEDULE["run-daily-deadlines"]
+    assert entry["task"] == run_daily_deadlines.name == "audits.tasks.run_daily_deadlines"
+    assert entry["schedule"].hour == {1} and entry["schedule"].minute == {0}
+    assert settings.CELERY_TIMEZONE == "Asia/Manila"
+    result = run_daily_deadlines.delay("2029-03-02").get()
+    assert result["suspensions_matured"] == ["NS-2028-001"]

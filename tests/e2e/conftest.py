@@ -1,0 +1,95 @@
+"""Shared fixtures for browser tests: Debian's chromium driven by Playwright's sync API.
+
+Use them like this::
+
+    @pytest.mark.e2e
+    def test_something(page, live_server, login, user):
+        login(page, live_server, user)
+        page.goto(live_server.url + "/")
+
+`phone_page` is the same as `page` with a phone-sized viewport (390x844, touch).
+Without /usr/bin/chromium the tests are skipped, unless E2E_REQUIRED=1 makes that a failure.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an asyncio loop in the test thread; Django would otherwise
+# refuse ORM calls made from the test body ("SynchronousOnlyOperation").
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+TIMEOUT_MS = 15_000
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium to run browser tests"
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail(message + " (E2E_REQUIRED=1)")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+def _new_page(browser, viewport, **context_options):
+    context = browser.new_context(viewport=viewport, **context_options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser, transactional_db):
+    context, new_page = _new_page(browser, DESKTOP_VIEWPORT)
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, transactional_db):
+    context, new_page = _new_page(browser, PHONE_VIEWPORT, is_mobile=True, has_touch=True)
+    yield new_page
+    context.close()
+
+
+def log_in(page, live_server, user, password=PASSWORD):
+    """Log in through the real login form and wait until the site has let us in."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return page
+
+
+@pytest.fixture
+def login():
+    """`login(page, live_server, user)` logs `user` in through the login form."""
+    return log_in
