@@ -20,7 +20,12 @@ from audits.forms.engagements import (
 )
 from audits.models import Engagement, User
 from audits.services import engagements as services
-from audits.views.service_errors import SERVICE_ERRORS, add_service_error, error_text
+from audits.views.service_errors import (
+    SERVICE_ERRORS,
+    add_service_error,
+    error_text,
+    post_transition,
+)
 from audits.workflows import ENGAGEMENT_WORKFLOW, available_moves
 
 TEAM_CANDIDATE_ROLES = [Role.AUDITOR, Role.SUPERVISOR, Role.CSO_AUDITOR]
@@ -71,25 +76,13 @@ def engagement_detail(request, pk):
 @login_required
 @require_POST
 def engagement_transition(request, pk):
-    engagement = _visible_engagement(request, pk)
-    form = EngagementTransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a status to move to."))
-        return redirect("engagement-detail", pk=engagement.pk)
-    try:
-        engagement = services.engagement_transition(
-            engagement,
-            by=request.user,
-            to=form.cleaned_data["to"],
-            reason=form.cleaned_data["reason"],
-        )
-    except SERVICE_ERRORS as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request,
-            _("The engagement is now in %(status)s.") % {"status": engagement.get_status_display()},
-        )
+    engagement = post_transition(
+        request,
+        _visible_engagement(request, pk),
+        services.engagement_transition,
+        form_class=EngagementTransitionForm,
+        success_message=_("The engagement is now in %(status)s."),
+    )
     return redirect("engagement-detail", pk=engagement.pk)
 
 

@@ -25,7 +25,11 @@ from audits.models import (
 from audits.models.files import evidence_storage
 from audits.selectors.sanctions import sanctions_with_balance
 from audits.services import findings as services
-from audits.views.service_errors import SERVICE_ERRORS, add_service_error, error_text
+from audits.views.service_errors import (
+    SERVICE_ERRORS,
+    add_service_error,
+    post_transition,
+)
 from audits.workflows import FINDING_WORKFLOW, RECOMMENDATION_WORKFLOW, available_moves
 
 REPLY_STATUSES = {FindingStatus.ISSUED}
@@ -163,24 +167,13 @@ def finding_detail(request, pk):
 @require_POST
 @login_required
 def finding_transition(request, pk):
-    finding = _visible_finding(request, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.error_text())
-        return redirect("finding-detail", pk=finding.pk)
-    try:
-        finding = services.finding_transition(
-            finding,
-            by=request.user,
-            to=form.cleaned_data["to"],
-            reason=form.cleaned_data["reason"],
-        )
-    except SERVICE_ERRORS as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request, _("Status is now: %(status)s.") % {"status": finding.get_status_display()}
-        )
+    finding = post_transition(
+        request,
+        _visible_finding(request, pk),
+        services.finding_transition,
+        form_class=TransitionForm,
+        success_message=_("Status is now: %(status)s."),
+    )
     return redirect("finding-detail", pk=finding.pk)
 
 
@@ -203,26 +196,13 @@ def recommendation_add(request, pk):
 @require_POST
 @login_required
 def recommendation_transition(request, pk):
-    recommendation = get_object_or_404(Recommendation.objects.visible_to(request.user), pk=pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.error_text())
-    else:
-        try:
-            recommendation = services.recommendation_transition(
-                recommendation,
-                by=request.user,
-                to=form.cleaned_data["to"],
-                reason=form.cleaned_data["reason"],
-            )
-        except SERVICE_ERRORS as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(
-                request,
-                _("Recommendation status is now: %(status)s.")
-                % {"status": recommendation.get_status_display()},
-            )
+    recommendation = post_transition(
+        request,
+        get_object_or_404(Recommendation.objects.visible_to(request.user), pk=pk),
+        services.recommendation_transition,
+        form_class=TransitionForm,
+        success_message=_("Recommendation status is now: %(status)s."),
+    )
     return redirect("finding-detail", pk=recommendation.finding_id)
 
 

@@ -14,7 +14,11 @@ from audits.forms.findings import TransitionForm
 from audits.forms.sanctions import PaymentForm
 from audits.models import Sanction
 from audits.services import sanctions as services
-from audits.views.service_errors import SERVICE_ERRORS, add_service_error, error_text
+from audits.views.service_errors import (
+    SERVICE_ERRORS,
+    add_service_error,
+    post_transition,
+)
 from audits.workflows import SANCTION_WORKFLOW, available_moves
 
 
@@ -98,22 +102,11 @@ def payment_add(request, pk):
 @require_POST
 @login_required
 def sanction_transition(request, pk):
-    sanction = _visible_sanction(request, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.error_text())
-        return redirect("sanction-detail", pk=sanction.pk)
-    try:
-        sanction = services.sanction_transition(
-            sanction,
-            by=request.user,
-            to=form.cleaned_data["to"],
-            reason=form.cleaned_data["reason"],
-        )
-    except SERVICE_ERRORS as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request, _("Status is now: %(status)s.") % {"status": sanction.get_status_display()}
-        )
+    sanction = post_transition(
+        request,
+        _visible_sanction(request, pk),
+        services.sanction_transition,
+        form_class=TransitionForm,
+        success_message=_("Status is now: %(status)s."),
+    )
     return redirect("sanction-detail", pk=sanction.pk)

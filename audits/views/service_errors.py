@@ -1,5 +1,6 @@
 """Turning what services refuse into messages on the page: never a 500 for any input."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from audits.exceptions import DomainError
@@ -11,13 +12,13 @@ def add_service_error(form, error) -> None:
     """Put a DomainError or ValidationError on the form: per field where the form has
     that field, otherwise as an error of the whole form."""
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
+        for field, field_messages in error.message_dict.items():
             target = field if field in form.fields else None
-            for message in messages:
+            for message in field_messages:
                 form.add_error(target, message if target else _prefixed(field, message))
         return
-    messages = error.messages if isinstance(error, ValidationError) else [error.message]
-    for message in messages:
+    texts = error.messages if isinstance(error, ValidationError) else [error.message]
+    for message in texts:
         form.add_error(None, message)
 
 
@@ -30,3 +31,21 @@ def error_text(error) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return error.message
+
+
+def post_transition(request, obj, service, *, form_class, success_message):
+    """Apply the workflow move a page's button posted (`to`, `reason`) and say how it
+    went; the caller redirects. Returns the object as it now is."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return obj
+    try:
+        obj = service(
+            obj, by=request.user, to=form.cleaned_data["to"], reason=form.cleaned_data["reason"]
+        )
+    except SERVICE_ERRORS as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, success_message % {"status": obj.get_status_display()})
+    return obj
