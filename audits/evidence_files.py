@@ -1,7 +1,8 @@
-"""Serving a stored evidence file, shared by the API and the web pages.
+"""Serving stored files (evidence and response attachments), shared by the API and the
+web pages.
 
-The caller must already have found the evidence through `Evidence.objects.visible_to()`
-(a 404 otherwise). Each serving is recorded in the chain of custody."""
+The caller must already have found the object through `visible_to()` (a 404 otherwise).
+Each serving of evidence is recorded in the chain of custody."""
 
 from django.http import FileResponse, Http404
 
@@ -50,6 +51,17 @@ def serve_evidence_preview(request, evidence) -> FileResponse:
     )
     response = FileResponse(stream, content_type=JPEG)
     return _safe_headers(response, inline=True)
+
+
+def serve_attachment(attachment) -> FileResponse:
+    """A response attachment, always as a download."""
+    response = FileResponse(
+        _open(attachment.file.name),
+        as_attachment=True,
+        filename=attachment.original_filename or None,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    return _safe_headers(response, inline=False)
 
 
 def _open(name):

@@ -4,14 +4,13 @@ and DELETE answer 405. A response names its finding in the body; a finding the c
 cannot see is a 404, as for any verb on it."""
 
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.response import Response as HttpResponse
+from rest_framework.response import Response as ApiResponse
 
 from api.base.viewsets import (
     ConditionalUpdateMixin,
@@ -28,8 +27,8 @@ from api.serializers.findings import (
     ResponseSerializer,
 )
 from audits.choices import FindingStatus, RecommendationStatus, ResponseKind, Role, Severity
+from audits.evidence_files import serve_attachment
 from audits.models import Evidence, Finding, Recommendation, Response
-from audits.models.files import evidence_storage
 from audits.services import findings as services
 
 TEAM_ROLES = {Role.SUPERVISOR, Role.AUDITOR, Role.CSO_AUDITOR}
@@ -148,7 +147,7 @@ class RecommendationViewSet(
             recommendation, by=request.user, into_engagement=body.validated_data["engagement"]
         )
         data = self.representation(copy)
-        return HttpResponse(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(data)})
+        return ApiResponse(data, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(data)})
 
 
 class ResponseFilter(filters.FilterSet):
@@ -191,19 +190,10 @@ class ResponseViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
             attachments=data.get("files", ()),
         )
         body = self.representation(self.get_queryset().get(pk=response.pk))
-        return HttpResponse(body, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(body)})
+        return ApiResponse(body, status=status.HTTP_201_CREATED, headers={"ETag": etag_for(body)})
 
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>\d+)/file")
     def attachment_file(self, request, *args, attachment_pk=None, **kwargs):
         """The bytes of one attachment, to whoever may see the response."""
         attachment = get_object_or_404(self.get_object().attachments, pk=attachment_pk)
-        try:
-            handle = evidence_storage().open(attachment.file.name, "rb")
-        except OSError as error:
-            raise Http404 from error
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_filename or None,
-            content_type=attachment.content_type or "application/octet-stream",
-        )
+        return serve_attachment(attachment)

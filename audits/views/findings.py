@@ -6,13 +6,13 @@ goes through `audits.services.findings`; what a service refuses is shown on the 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits import permissions as can
 from audits.choices import EngagementStatus, FindingStatus
+from audits.evidence_files import serve_attachment
 from audits.forms.findings import FindingForm, RecommendationForm, ResponseForm, TransitionForm
 from audits.models import (
     Engagement,
@@ -22,7 +22,6 @@ from audits.models import (
     ResponseAttachment,
     Sanction,
 )
-from audits.models.files import evidence_storage
 from audits.selectors.sanctions import sanctions_with_balance
 from audits.services import findings as services
 from audits.views.service_errors import (
@@ -237,14 +236,4 @@ def response_attachment(request, pk):
     attachment = get_object_or_404(
         ResponseAttachment.objects.filter(response__in=visible_responses), pk=pk
     )
-    try:
-        # The storage as configured now (as the service wrote it), not as at import time.
-        handle = evidence_storage().open(attachment.file.name, "rb")
-    except OSError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_filename or None,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
+    return serve_attachment(attachment)

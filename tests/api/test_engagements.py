@@ -4,11 +4,19 @@ nothing saved, concurrency (ETag / If-Match), pagination, history of the team.""
 import datetime
 
 import pytest
+from rest_framework.test import APIClient
 
 from audits.choices import EngagementStatus, Role, TeamRole
 from audits.models import Engagement, EngagementMember, User
 from tests.conftest import client_for
-from tests.factories import AgencyFactory, CsoFactory, EngagementFactory, MemberFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    AgencyFactory,
+    CsoFactory,
+    EngagementFactory,
+    MemberFactory,
+    UserFactory,
+)
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -614,8 +622,6 @@ def test_created_engagement_belongs_to_the_creator_sai_and_team():
 
 def test_token_login():
     world = build_world()
-    from tests.factories import PASSWORD
-
     client = client_for(None)
     assert (
         client.post("/api/v1/auth/token/", {"username": "supervisor", "password": "x"}).status_code
@@ -628,6 +634,22 @@ def test_token_login():
     assert client.get("/api/v1/users/me/").json()["id"] == world.users["supervisor"].pk
     client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     assert client.get("/api/v1/users/me/").status_code == 401
+
+
+def test_a_browser_session_works_with_csrf_and_not_without():
+    world = build_world()
+    browser = APIClient(enforce_csrf_checks=True)
+    assert browser.login(username="team_leader", password=PASSWORD)
+    assert browser.get("/api/v1/users/me/").json()["username"] == "team_leader"
+    refused = browser.post("/api/v1/engagements/", engagement_payload(world))
+    assert refused.status_code == 403
+    assert not Engagement.objects.filter(reference="CPA-2026-NEW").exists()
+    browser.get("/accounts/login/")  # sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    accepted = browser.post(
+        "/api/v1/engagements/", engagement_payload(world), HTTP_X_CSRFTOKEN=token
+    )
+    assert accepted.status_code == 201, accepted.content
 
 
 def test_organisation_kind_cannot_change_under_its_users():
