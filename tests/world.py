@@ -93,5 +93,7 @@ def build_world(status=EngagementStatus.FIELDWORK) -> World:
     MemberFactory(
         engagement=other_engagement, user=users["outsider_auditor"], role=TeamRole.TEAM_LEADER
     )
-    MemberFactory(engagement=other_engagement, user=users["outsider_cso"], role=TeamRole.CSO_AUDITOR)
+    MemberFactory(
+        engagement=other_engagement, user=users["outsider_cso"], role=TeamRole.CSO_AUDITOR
+    )
     return World(sai, cso, agency, engagement, other_engagement, users)
