@@ -21,7 +21,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: demo
-	$(PY) manage.py runserver --insecure $(HOST)  # --insecure: serve static files with DEBUG off
+	$(PY) manage.py runserver $(HOST)
 
 lint: install
 	$(VENV)/bin/ruff check .

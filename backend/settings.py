@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,6 +123,11 @@ USE_TZ = True
 
 # --- Files ------------------------------------------------------------------------------
 STATIC_URL = "static/"
+# WhiteNoise serves the CSS, the scripts and the API docs' assets from the apps' static
+# folders, so `runserver` needs no other process even with DEBUG off; `collectstatic`
+# into STATIC_ROOT is still the faster choice behind a production server.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # Evidence and reports are never under a public URL: they are served only by views that
