@@ -137,12 +137,13 @@ def _related_entries(related: RelatedHistory) -> list[dict]:
     return entries
 
 
-def history_entries(obj, *, related: tuple[RelatedHistory, ...] = ()) -> list[dict]:
+def history_entries(obj, *, related: tuple[RelatedHistory, ...] = (), since=None) -> list[dict]:
     """Every version of `obj`, newest first, as API.md's history shape.
 
     With `related`, the children's changes are merged in by time and `version` numbers
     the merged list (1 = oldest); without, it numbers `obj`'s own versions, as
-    `compare_versions` does."""
+    `compare_versions` does. With `since` (querysets.history_visible_since), versions
+    older than it are left out; the others keep their numbers."""
     records = _records(obj)
     m2m = _m2m_values(records)
     own = []
@@ -160,6 +161,8 @@ def history_entries(obj, *, related: tuple[RelatedHistory, ...] = ()) -> list[di
     for number, entry in enumerate(entries, start=1):
         entry["version"] = number
     entries.reverse()
+    if since is not None:
+        entries = [entry for entry in entries if entry["timestamp"] >= since]
     return entries
 
 

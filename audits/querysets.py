@@ -149,3 +149,18 @@ class FindingChildQuerySet(EngagementChildQuerySet):
 
     def published(self):
         return Q(finding__status__in=PUBLISHED_FINDING_STATUSES)
+
+
+def history_visible_since(user, obj):
+    """From when the caller may read `obj`'s history: None for the whole of it. Readers of
+    the published file only (agencies, oversight) see a finding's history, and that of
+    its recommendations, responses and sanctions, from its first issue on: the versions
+    before it are drafts and the team's review."""
+    finding = obj if isinstance(obj, _model("Finding")) else getattr(obj, "finding", None)
+    if finding is None:
+        return None
+    engagements = _model("Engagement").objects.with_full_access(user)
+    if engagements.filter(pk=finding.engagement_id).exists():
+        return None
+    issued = finding.history.filter(status__in=PUBLISHED_FINDING_STATUSES)
+    return issued.order_by("history_date").values_list("history_date", flat=True).first()

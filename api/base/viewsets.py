@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from audits.exceptions import PreconditionFailed
 from audits.history import RelatedHistory, history_entries
+from audits.querysets import history_visible_since
 
 
 class RoleWritePermission(BasePermission):
@@ -160,5 +161,6 @@ class HistoryMixin:
     @action(detail=True, methods=["get"])
     def history(self, request, *args, **kwargs):
         obj = self.get_object()
-        entries = history_entries(obj, related=self.history_related(obj))
+        since = history_visible_since(request.user, obj)
+        entries = history_entries(obj, related=self.history_related(obj), since=since)
         return Response(HistoryEntrySerializer(entries, many=True).data)

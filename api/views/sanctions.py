@@ -36,11 +36,15 @@ class SanctionFilter(filters.FilterSet):
         fields = ["status", "kind", "finding", "engagement"]
 
 
+MAX_ID_DIGITS = 18
+
+
 def _id_parameter(request, name):
     value = request.query_params.get(name)
     if value is None:
         return None
-    if not value.isdigit():
+    # isdigit() alone lets "²" through to int(); ids are at most a 64-bit integer.
+    if not (value.isascii() and value.isdigit()) or len(value) > MAX_ID_DIGITS:
         raise ValidationError({name: [_("A number is required.")]})
     return int(value)
 

@@ -12,6 +12,24 @@ FINDING_TEXT_FIELDS = ["condition", "criteria", "cause", "effect"]
 FINDING_FIELDS = ["reference", "title", *FINDING_TEXT_FIELDS, "severity", "amount"]
 
 
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Ids that are not plain numbers a 64-bit key can hold are refused before any query:
+    SQLite raises OverflowError on a huge one inside `pk__in`."""
+
+    MAX_DIGITS = 18
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit()) or len(text) > self.MAX_DIGITS:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 def _model_field(model, name, **overrides):
     """The model field's form field, with the model's own validators (bounds on amounts)."""
     model_field = model._meta.get_field(name)
@@ -35,7 +53,7 @@ class FindingForm(forms.Form):
         self.evidence_choices = (
             Evidence.objects.visible_to(user).filter(engagement=engagement).order_by("pk")
         )
-        self.fields["evidence"] = forms.ModelMultipleChoiceField(
+        self.fields["evidence"] = IdsChoiceField(
             label=_("Evidence"),
             queryset=self.evidence_choices,
             required=False,
@@ -58,7 +76,7 @@ class FindingForm(forms.Form):
 
     def selected_evidence_ids(self) -> set[int]:
         value = self["evidence"].value() or []
-        return {int(pk) for pk in value if str(pk).isdigit()}
+        return {int(pk) for pk in value if str(pk).isascii() and str(pk).isdigit()}
 
     def service_fields(self) -> dict:
         data = {name: self.cleaned_data[name] for name in FINDING_FIELDS}

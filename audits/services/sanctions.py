@@ -38,10 +38,15 @@ CORRECTABLE_FIELDS = {"reference", "received_on"}
 
 def sanction_deadlines(kind: str, received_on: datetime.date) -> dict:
     """`settle_by` for a suspension (90 days), `appeal_by` for a disallowance or charge
-    (6 months), both counted from receipt."""
-    if kind == SanctionKind.SUSPENSION:
-        return {"settle_by": add_days(received_on, SUSPENSION_SETTLEMENT_DAYS), "appeal_by": None}
-    return {"settle_by": None, "appeal_by": add_months(received_on, APPEAL_MONTHS)}
+    (6 months), both counted from receipt. A date so late that the deadline falls past
+    the calendar's last year is bad input, not a crash."""
+    try:
+        if kind == SanctionKind.SUSPENSION:
+            settle_by = add_days(received_on, SUSPENSION_SETTLEMENT_DAYS)
+            return {"settle_by": settle_by, "appeal_by": None}
+        return {"settle_by": None, "appeal_by": add_months(received_on, APPEAL_MONTHS)}
+    except (OverflowError, ValueError) as error:
+        raise ValidationError({"received_on": [_("This date is out of range.")]}) from error
 
 
 def equal_shares(names) -> list[dict]:

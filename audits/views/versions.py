@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from audits.history import compare_versions, history_entries
 from audits.models import Recommendation
+from audits.querysets import history_visible_since
 
 
 def _version_number(value, versions: set[int]) -> int | None:
@@ -28,14 +29,14 @@ def _page_of(obj) -> str:
 @login_required
 def object_history(request, pk, model):
     obj = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    entries = history_entries(obj)
+    entries = history_entries(obj, since=history_visible_since(request.user, obj))
     numbers = {entry["version"] for entry in entries}
     version_a = _version_number(request.GET.get("a"), numbers)
     version_b = _version_number(request.GET.get("b"), numbers)
     if version_a is None or version_b is None:
         # By default: the latest version against the one before it.
         newest = max(numbers, default=1)
-        version_a, version_b = max(newest - 1, 1), newest
+        version_a, version_b = max(newest - 1, min(numbers, default=1)), newest
     if version_a > version_b:
         version_a, version_b = version_b, version_a
     context = {
