@@ -1,6 +1,7 @@
 """Settings, read from the environment (see README: Configuration)."""
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -128,6 +129,8 @@ STATIC_URL = "static/"
 # into STATIC_ROOT is still the faster choice behind a production server.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Until `collectstatic` has run, STATIC_ROOT is empty by design: the finders serve.
+warnings.filterwarnings("ignore", message="No directory at: .*static")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # Evidence and reports are never under a public URL: they are served only by views that
@@ -170,7 +173,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "api.base.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.base.filters.VisibleFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
