@@ -23,7 +23,9 @@ from audits.querysets import history_visible_since
 
 
 class RoleWritePermission(BasePermission):
-    """Reads need a login; writes on the collection need one of `write_roles` (if set)."""
+    """Reads need a login; writes need one of the view's `write_roles` (if set). Where the
+    view sets `roles_guard_objects = False`, the roles guard only `create`: moves and edits
+    of one object are decided by its service (team leader, supervisor of the SAI, ...)."""
 
     message = _("Your role may not do this.")
 
@@ -33,6 +35,8 @@ class RoleWritePermission(BasePermission):
         roles = getattr(view, "write_roles", None)
         no_such_verb = getattr(view, "action", "") is None  # dispatch answers 405
         if request.method in SAFE_METHODS or roles is None or no_such_verb:
+            return True
+        if view.action != "create" and not getattr(view, "roles_guard_objects", True):
             return True
         if request.user.has_role(*roles):
             return True
@@ -71,6 +75,29 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, *args, **kwargs):
         data = self.representation(self.get_object())
         return Response(data, headers={"ETag": etag_for(data)})
+
+
+class ServiceWriteMixin:
+    """Creates and edits through the app's services:
+    `create_service(by=, **fields)` and `update_service(obj, by=, change_reason=, **fields)`."""
+
+    roles_guard_objects = False
+    create_service = None
+    update_service = None
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        fields.pop("change_reason", None)
+        serializer.instance = type(self).create_service(by=self.request.user, **fields)
+
+    def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        serializer.instance = type(self).update_service(
+            serializer.instance,
+            by=self.request.user,
+            change_reason=fields.pop("change_reason", ""),
+            **fields,
+        )
 
 
 class ConditionalUpdateMixin:

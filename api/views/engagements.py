@@ -10,6 +10,7 @@ from api.base.viewsets import (
     CreateMixin,
     HistoryMixin,
     ScopedViewSet,
+    ServiceWriteMixin,
     TransitionMixin,
 )
 from api.serializers.engagements import EngagementSerializer, MemberSerializer
@@ -30,6 +31,7 @@ class EngagementFilter(filters.FilterSet):
 
 
 class EngagementViewSet(
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     CreateMixin,
     ConditionalUpdateMixin,
@@ -42,27 +44,13 @@ class EngagementViewSet(
     write_roles = can.ENGAGEMENT_CREATORS
     filterset_class = EngagementFilter
     ordering_fields = ["reference", "created_at", "period_start"]
+    create_service = staticmethod(services.engagement_create)
+    update_service = staticmethod(services.engagement_update)
     transition_service = staticmethod(services.engagement_transition)
-
-    def get_permissions(self):
-        if self.action in {"transition", "update", "partial_update"}:
-            self.write_roles = None  # decided per object by the services
-        return super().get_permissions()
 
     def history_related(self, engagement):
         team = EngagementMember.history.filter(engagement_id=engagement.pk)
         return (RelatedHistory("team", team, ("user_id", "role")),)
-
-    def perform_create(self, serializer):
-        serializer.validated_data.pop("change_reason", None)
-        serializer.instance = services.engagement_create(
-            by=self.request.user, **serializer.validated_data
-        )
-
-    def perform_update(self, serializer):
-        serializer.instance = services.engagement_update(
-            serializer.instance, by=self.request.user, **serializer.validated_data
-        )
 
 
 class MemberViewSet(mixins.ListModelMixin, ScopedViewSet):

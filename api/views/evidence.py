@@ -56,10 +56,7 @@ class EvidenceViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
     ordering_fields = ["submitted_at", "captured_at", "size"]
     parser_classes = [StrictMultiPartParser, FormParser, JSONParser]
 
-    def get_permissions(self):
-        if self.action != "create":
-            self.write_roles = None  # PATCH/PUT/DELETE: 404 or 405, never 403
-        return super().get_permissions()
+    roles_guard_objects = False  # PATCH/PUT/DELETE: 404 or 405, never 403
 
     def initialize_request(self, request, *args, **kwargs):
         if request.method == "POST":

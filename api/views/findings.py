@@ -17,6 +17,7 @@ from api.base.viewsets import (
     CreateMixin,
     HistoryMixin,
     ScopedViewSet,
+    ServiceWriteMixin,
     TransitionMixin,
     etag_for,
 )
@@ -50,6 +51,7 @@ class FindingFilter(filters.FilterSet):
 
 
 class FindingViewSet(
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     CreateMixin,
     ConditionalUpdateMixin,
@@ -65,26 +67,9 @@ class FindingViewSet(
     write_roles = TEAM_ROLES
     filterset_class = FindingFilter
     ordering_fields = ["reference", "created_at", "issued_on", "response_due", "severity"]
+    create_service = staticmethod(services.finding_create)
+    update_service = staticmethod(services.finding_update)
     transition_service = staticmethod(services.finding_transition)
-
-    def get_permissions(self):
-        if self.action in {"transition", "update", "partial_update"}:
-            self.write_roles = None  # decided per object by the services
-        return super().get_permissions()
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("change_reason", None)
-        serializer.instance = services.finding_create(by=self.request.user, **data)
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = services.finding_update(
-            serializer.instance,
-            by=self.request.user,
-            change_reason=data.pop("change_reason", ""),
-            **data,
-        )
 
     def representation(self, instance):
         # Re-read after a write so the nested lists come from the same prefetch as a GET.
@@ -102,6 +87,7 @@ class RecommendationFilter(filters.FilterSet):
 
 
 class RecommendationViewSet(
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     CreateMixin,
     ConditionalUpdateMixin,
@@ -114,26 +100,9 @@ class RecommendationViewSet(
     write_roles = TEAM_ROLES
     filterset_class = RecommendationFilter
     ordering_fields = ["created_at", "target_date", "status"]
+    create_service = staticmethod(services.recommendation_create)
+    update_service = staticmethod(services.recommendation_update)
     transition_service = staticmethod(services.recommendation_transition)
-
-    def get_permissions(self):
-        if self.action in {"transition", "update", "partial_update", "reiterate"}:
-            self.write_roles = None
-        return super().get_permissions()
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("change_reason", None)
-        serializer.instance = services.recommendation_create(by=self.request.user, **data)
-
-    def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
-        serializer.instance = services.recommendation_update(
-            serializer.instance,
-            by=self.request.user,
-            change_reason=data.pop("change_reason", ""),
-            **data,
-        )
 
     @extend_schema(request=ReiterateSerializer, responses={201: RecommendationSerializer})
     @action(detail=True, methods=["post"])

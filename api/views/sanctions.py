@@ -65,10 +65,7 @@ class SanctionViewSet(
     ordering_fields = ["issued_on", "received_on", "amount", "reference"]
     transition_service = staticmethod(services.sanction_transition)
 
-    def get_permissions(self):
-        if self.action != "create":
-            self.write_roles = None  # decided per object by the services
-        return super().get_permissions()
+    roles_guard_objects = False  # one object's moves and edits: decided by the services
 
     def get_queryset(self):
         return selectors.sanctions_with_balance(super().get_queryset())
