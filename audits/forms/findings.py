@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.choices import AGENCY_RESPONSE_KINDS, FindingStatus, ResponseKind
 from audits.models import Evidence, Finding, Recommendation
+from audits.services.findings import REASON_MAX_LENGTH as CHANGE_REASON_MAX_LENGTH
 
-# History keeps the reason in a 100-character column.
-CHANGE_REASON_MAX_LENGTH = 100
 FINDING_TEXT_FIELDS = ["condition", "criteria", "cause", "effect"]
 FINDING_FIELDS = ["reference", "title", *FINDING_TEXT_FIELDS, "severity", "amount"]
 

@@ -71,8 +71,8 @@ SETTLED_RECOMMENDATION_STATUSES = {
     RecommendationStatus.IMPLEMENTED,
     RecommendationStatus.NOT_APPLICABLE,
 }
-# django-simple-history keeps the reason in a 100-character column.
-REASON_MAX_LENGTH = 100
+# A reason is a sentence or two for the record (the history column itself is text).
+REASON_MAX_LENGTH = 2000
 REFERENCE_PREFIX = "AOM"
 
 

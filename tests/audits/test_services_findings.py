@@ -178,7 +178,10 @@ def test_overlong_reason_is_a_validation_error(world):
     finding = make_finding(world, S.ISSUED)
     with pytest.raises(ValidationError):
         services.finding_update(
-            finding, by=user(world, "team_leader"), change_reason="x" * 101, cause="y"
+            finding,
+            by=user(world, "team_leader"),
+            change_reason="x" * (services.REASON_MAX_LENGTH + 1),
+            cause="y",
         )
 
 
