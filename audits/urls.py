@@ -44,6 +44,7 @@ urlpatterns = [
         name="recommendation-add",
     ),
     path("findings/<int:pk>/responses/", findings.response_add, name="response-add"),
+    path("findings/<int:pk>/sanctions/", findings.sanction_add, name="sanction-add"),
     path(
         "recommendations/<int:pk>/transition/",
         findings.recommendation_transition,

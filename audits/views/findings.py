@@ -14,6 +14,7 @@ from audits import permissions as can
 from audits.choices import EngagementStatus, FindingStatus
 from audits.evidence_files import serve_attachment
 from audits.forms.findings import FindingForm, RecommendationForm, ResponseForm, TransitionForm
+from audits.forms.sanctions import SanctionForm
 from audits.models import (
     Engagement,
     Finding,
@@ -24,6 +25,7 @@ from audits.models import (
 )
 from audits.selectors.sanctions import sanctions_with_balance
 from audits.services import findings as services
+from audits.services import sanctions as sanction_services
 from audits.views.service_errors import (
     SERVICE_ERRORS,
     add_service_error,
@@ -61,6 +63,11 @@ def _may_rejoin(user, finding) -> bool:
     return finding.status in REPLY_STATUSES and can.is_team_auditor(user, finding)
 
 
+def _may_issue_sanction(user, finding) -> bool:
+    """Whether to offer the notice form; `sanction_create` has the final word."""
+    return finding.status == FindingStatus.ISSUED and can.is_team_auditor(user, finding)
+
+
 def _response_form(user, finding, data=None, files=None):
     if _may_reply(user, finding):
         return ResponseForm(data, files, finding=finding, for_agency=True)
@@ -70,7 +77,13 @@ def _response_form(user, finding, data=None, files=None):
 
 
 def _render_finding(
-    request, finding, *, finding_form=None, recommendation_form=None, response_form=None
+    request,
+    finding,
+    *,
+    finding_form=None,
+    recommendation_form=None,
+    response_form=None,
+    sanction_form=None,
 ):
     user = request.user
     engagement = finding.engagement
@@ -93,9 +106,11 @@ def _render_finding(
         recommendation_form = RecommendationForm()
     if response_form is None:
         response_form = _response_form(user, finding)
+    if sanction_form is None and _may_issue_sanction(user, finding):
+        sanction_form = SanctionForm()
     has_errors = any(
         form is not None and form.errors
-        for form in (finding_form, recommendation_form, response_form)
+        for form in (finding_form, recommendation_form, response_form, sanction_form)
     )
     context = {
         "finding": finding,
@@ -103,6 +118,7 @@ def _render_finding(
         "finding_form": finding_form,
         "recommendation_form": recommendation_form,
         "response_form": response_form,
+        "sanction_form": sanction_form,
         "moves": available_moves(FINDING_WORKFLOW, finding, user),
         "recommendations": recommendations,
         "responses": responses,
@@ -237,3 +253,26 @@ def response_attachment(request, pk):
         ResponseAttachment.objects.filter(response__in=visible_responses), pk=pk
     )
     return serve_attachment(attachment)
+
+
+@require_POST
+@login_required
+def sanction_add(request, pk):
+    finding = _visible_finding(request, pk)
+    # The service's own rule; a draft finding is refused by the service, on the form.
+    if not can.is_team_auditor(request.user, finding):
+        raise PermissionDenied
+    form = SanctionForm(request.POST)
+    if form.is_valid():
+        try:
+            sanction = sanction_services.sanction_create(
+                by=request.user, finding=finding, **form.cleaned_data
+            )
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Notice %(reference)s issued.") % {"reference": sanction.reference}
+            )
+            return redirect("sanction-detail", pk=sanction.pk)
+    return _render_finding(request, finding, sanction_form=form)

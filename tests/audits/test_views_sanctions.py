@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.choices import FindingStatus, SanctionKind, SanctionStatus
-from audits.models import SanctionPayment
+from audits.deadlines import add_months
+from audits.models import PersonLiable, Sanction, SanctionPayment
 from audits.services.findings import finding_create, finding_transition
 from audits.services.sanctions import payment_record, sanction_create
 from tests.world import build_world
@@ -316,3 +317,129 @@ def test_ledger_query_count_does_not_grow_with_payments(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+# Issuing a notice from the finding page
+
+
+def notice(**fields):
+    return {
+        "kind": SanctionKind.DISALLOWANCE,
+        "reference": "ND-2026-0100",
+        "amount": "90000.00",
+        "received_on": "",
+        "liabilities": "Juan dela Cruz\nMaria Santos | Accountant\nPedro Reyes",
+        **fields,
+    }
+
+
+def test_team_auditor_issues_a_notice(client, world, finding):
+    client.force_login(world.users["team_auditor"])
+    page = client.get(reverse("finding-detail", args=[finding.pk]))
+    assert 'id="sanction-form"' in page.content.decode()
+    response = client.post(reverse("sanction-add", args=[finding.pk]), notice())
+    sanction = Sanction.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sanction-detail", args=[sanction.pk])
+    today = timezone.localdate()
+    assert sanction.issued_by == world.users["team_auditor"]
+    assert sanction.received_on == today
+    assert sanction.appeal_by == add_months(today, 6) and sanction.settle_by is None
+    people = [(p.name, p.position, p.share_percent) for p in sanction.liabilities.all()]
+    assert people == [
+        ("Juan dela Cruz", "", Decimal("33.33")),
+        ("Maria Santos", "Accountant", Decimal("33.33")),
+        ("Pedro Reyes", "", Decimal("33.34")),
+    ]
+
+
+def test_team_leader_issues_a_suspension_with_shares(client, world, finding):
+    client.force_login(world.users["team_leader"])
+    received = timezone.localdate() + datetime.timedelta(days=2)
+    client.post(
+        reverse("sanction-add", args=[finding.pk]),
+        notice(
+            kind=SanctionKind.SUSPENSION,
+            reference="NS-2026-0100",
+            received_on=received.isoformat(),
+            liabilities="Juan dela Cruz | District engineer | 70%\nMaria Santos | | 30",
+        ),
+    )
+    sanction = Sanction.objects.get()
+    assert sanction.settle_by == received + datetime.timedelta(days=90)
+    assert sanction.appeal_by is None
+    shares = {p.name: p.share_percent for p in sanction.liabilities.all()}
+    assert shares == {"Juan dela Cruz": Decimal("70"), "Maria Santos": Decimal("30")}
+
+
+@pytest.mark.parametrize("name", ["team_cso", "agency_respondent", "supervisor", "granted_expert"])
+def test_others_who_see_the_finding_get_no_form_and_403(client, world, finding, name):
+    client.force_login(world.users[name])
+    page = client.get(reverse("finding-detail", args=[finding.pk]))
+    assert page.status_code == 200
+    assert 'id="sanction-form"' not in page.content.decode()
+    response = client.post(reverse("sanction-add", args=[finding.pk]), notice())
+    assert response.status_code == 403
+    assert not Sanction.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["oversight", "outsider_auditor", "outsider_cso"])
+def test_those_who_cannot_see_the_finding_get_404(client, world, finding, name):
+    client.force_login(world.users[name])
+    assert client.get(reverse("finding-detail", args=[finding.pk])).status_code == 404
+    response = client.post(reverse("sanction-add", args=[finding.pk]), notice())
+    assert response.status_code == 404
+    assert not Sanction.objects.exists()
+
+
+def test_draft_finding_is_refused_with_a_message(client, world):
+    draft = finding_create(
+        by=world.users["team_leader"], engagement=world.engagement, title="Ghost deliveries"
+    )
+    client.force_login(world.users["team_auditor"])
+    page = client.get(reverse("finding-detail", args=[draft.pk]))
+    assert 'id="sanction-form"' not in page.content.decode()
+    response = client.post(reverse("sanction-add", args=[draft.pk]), notice())
+    assert response.status_code == 400
+    assert "only on a finding that has been issued" in response.content.decode()
+    assert not Sanction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"amount": "abc"}, "amount"),
+        ({"amount": "0"}, "amount"),
+        ({"amount": "-5"}, "amount"),
+        ({"amount": "1" * 40}, "amount"),
+        ({"kind": "notice_of_praise"}, "kind"),
+        ({"reference": ""}, "reference"),
+        ({"received_on": "2000-01-01"}, "received_on"),
+        ({"received_on": "not a date"}, "received_on"),
+        ({"liabilities": ""}, "liabilities"),
+        ({"liabilities": "Juan | Engineer | 60%\nMaria"}, "liabilities"),
+        ({"liabilities": "Juan | Engineer | 60%\nMaria | | 30%"}, "liabilities"),
+        ({"liabilities": "Juan | Engineer | lots"}, "liabilities"),
+        ({"liabilities": "Juan | Engineer | NaN"}, "liabilities"),
+        ({"liabilities": "Juan | Engineer | 1e9999"}, "liabilities"),
+        ({"liabilities": "a | b | 50 | extra"}, "liabilities"),
+        ({"liabilities": "x" * 201}, "liabilities"),
+    ],
+)
+def test_bad_notices_are_shown_and_save_nothing(client, world, finding, data, field):
+    client.force_login(world.users["team_auditor"])
+    response = client.post(reverse("sanction-add", args=[finding.pk]), notice(**data))
+    assert response.status_code == 400
+    assert field in response.context["sanction_form"].errors
+    assert 'id="sanction-form"' in response.content.decode()
+    assert not Sanction.objects.exists()
+    assert not PersonLiable.objects.exists()
+
+
+def test_duplicate_reference_is_shown_on_the_form(client, world, finding):
+    issue_sanction(world, finding, reference="ND-2026-0100")
+    client.force_login(world.users["team_auditor"])
+    response = client.post(reverse("sanction-add", args=[finding.pk]), notice())
+    assert response.status_code == 400
+    assert "reference" in response.context["sanction_form"].errors
+    assert Sanction.objects.count() == 1
