@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
 
@@ -137,19 +138,40 @@ def _related_entries(related: RelatedHistory) -> list[dict]:
     return entries
 
 
+AS_ISSUED_REASON = gettext_lazy("As issued to the agency")
+
+
+def _as_issued(record, m2m: dict, since) -> dict:
+    """The entry that stands in for the versions a reader may not see: `record`'s values
+    listed like a creation, at the cut-off, with nothing of the drafts (no old values,
+    no draft author or reason)."""
+    return {
+        "timestamp": since,
+        "user": None,
+        "user_name": None,
+        "change_reason": str(AS_ISSUED_REASON),
+        "history_type": "+",
+        "changes": _field_changes(record, None, m2m),
+    }
+
+
 def history_entries(obj, *, related: tuple[RelatedHistory, ...] = (), since=None) -> list[dict]:
     """Every version of `obj`, newest first, as API.md's history shape.
 
     With `related`, the children's changes are merged in by time and `version` numbers
     the merged list (1 = oldest); without, it numbers `obj`'s own versions, as
-    `compare_versions` does. With `since` (querysets.history_visible_since), versions
-    older than it are left out; the others keep their numbers."""
+    `compare_versions` does. With `since` (querysets.history_visible_since), the versions
+    up to it are hidden: the oldest entry left is `obj` as it stood then ("as issued"),
+    numbered as the last hidden version; the others keep their numbers."""
     records = _records(obj)
     m2m = _m2m_values(records)
     own = []
     previous = None
+    baseline = None  # (entry, record) of the last version at or before `since`
     for record in records:
         own.append(_entry(record, _field_changes(record, previous, m2m)))
+        if since is not None and record.history_date <= since:
+            baseline = (own[-1], record)
         previous = record
     merged = [(entry["timestamp"], 0, index, entry) for index, entry in enumerate(own)]
     for source, child in enumerate(related, start=1):
@@ -162,7 +184,10 @@ def history_entries(obj, *, related: tuple[RelatedHistory, ...] = (), since=None
         entry["version"] = number
     entries.reverse()
     if since is not None:
-        entries = [entry for entry in entries if entry["timestamp"] >= since]
+        entries = [entry for entry in entries if entry["timestamp"] > since]
+        if baseline is not None:
+            hidden, record = baseline
+            entries.append({"version": hidden["version"], **_as_issued(record, m2m, since)})
     return entries
 
 

@@ -3,10 +3,16 @@
 history, and odd input is a 400, never a 500."""
 
 import pytest
+from django.utils.dateparse import parse_datetime
 
 from audits.choices import EngagementStatus, FindingStatus, SanctionKind
 from audits.models import Sanction
-from audits.services.findings import finding_create, finding_transition, finding_update
+from audits.services.findings import (
+    finding_create,
+    finding_transition,
+    finding_update,
+    recommendation_update,
+)
 from audits.services.sanctions import sanction_create
 from tests.conftest import client_for
 from tests.findings_setup import PATH, add_recommendation, make_finding
@@ -106,17 +112,101 @@ def test_published_readers_do_not_see_draft_versions_in_finding_history(world, a
     assert len(team.json()) == 4
 
 
-def test_agency_does_not_see_draft_wording_in_recommendation_history(world):
-    finding, recommendation = _issued_after_a_draft_edit(world)
-    client = client_for(world.users["agency_respondent"])
-    response = client.get(f"/api/v1/recommendations/{recommendation.pk}/history/")
-    assert response.status_code == 200
-    assert "Draft wording" not in str(response.json())
-    assert response.json() == []
-    team = client_for(world.users["team_auditor"])
-    assert "Draft wording" in str(
-        team.get(f"/api/v1/recommendations/{recommendation.pk}/history/").json()
+def _issued_after_a_recommendation_edit(world):
+    finding = make_finding(world, FindingStatus.DRAFT)
+    recommendation = add_recommendation(world, finding, text="Draft wording: sue Mr X")
+    recommendation = recommendation_update(
+        recommendation,
+        by=world.users["team_leader"],
+        text="Recover the overpayment",
+        change_reason="Reviewer: keep names out",
     )
+    for actor, target, reason in PATH[FindingStatus.ISSUED]:
+        finding = finding_transition(finding, by=world.users[actor], to=target, reason=reason)
+    return finding, recommendation
+
+
+def _history(world, actor, kind, pk):
+    response = client_for(world.users[actor]).get(f"/api/v1/{kind}/{pk}/history/")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_agency_sees_a_recommendation_as_issued_never_its_draft_wording(world):
+    finding, recommendation = _issued_after_a_recommendation_edit(world)
+    body = _history(world, "agency_respondent", "recommendations", recommendation.pk)
+    assert "Draft wording" not in str(body) and "Reviewer" not in str(body)
+    [baseline] = body
+    assert baseline["version"] == 2  # the last version before issue keeps its number
+    assert baseline["user"] is None and baseline["user_name"] is None
+    assert baseline["change_reason"] == "As issued to the agency"
+    assert baseline["history_type"] == "+"
+    issued_at = finding.history.get(status=FindingStatus.ISSUED).history_date
+    assert parse_datetime(baseline["timestamp"]) == issued_at
+    changes = {change["field"]: change for change in baseline["changes"]}
+    assert changes["text"] == {"field": "text", "old": None, "new": "Recover the overpayment"}
+    assert all(change["old"] is None for change in baseline["changes"])
+
+
+def test_the_team_still_sees_the_whole_history_of_a_recommendation(world):
+    _finding, recommendation = _issued_after_a_recommendation_edit(world)
+    body = _history(world, "team_auditor", "recommendations", recommendation.pk)
+    assert [entry["version"] for entry in body] == [2, 1]
+    assert body[0]["change_reason"] == "Reviewer: keep names out"
+    assert body[0]["user"] == world.users["team_leader"].pk
+    assert body[0]["changes"] == [
+        {"field": "text", "old": "Draft wording: sue Mr X", "new": "Recover the overpayment"}
+    ]
+
+
+def test_oversight_sees_a_recommendation_edited_after_issue_from_its_issued_text(world):
+    world.engagement.status = EngagementStatus.REPORTING  # oversight reads reported files
+    world.engagement.save()
+    _finding, recommendation = _issued_after_a_recommendation_edit(world)
+    recommendation_update(
+        recommendation,
+        by=world.users["team_leader"],
+        text="Recover the overpayment within 30 days",
+        change_reason="Exit conference",
+    )
+    body = _history(world, "oversight", "recommendations", recommendation.pk)
+    assert "Draft wording" not in str(body)
+    assert [entry["version"] for entry in body] == [3, 2]
+    assert body[0]["change_reason"] == "Exit conference"
+    assert body[0]["changes"] == [
+        {
+            "field": "text",
+            "old": "Recover the overpayment",
+            "new": "Recover the overpayment within 30 days",
+        }
+    ]
+
+
+def test_agency_sees_a_finding_as_issued_then_its_later_edits(world):
+    finding, _recommendation = _issued_after_a_draft_edit(world)
+    finding_update(
+        finding,
+        by=world.users["team_leader"],
+        condition="Overpriced cement and sand",
+        change_reason="Agency data",
+    )
+    body = _history(world, "agency_respondent", "findings", finding.pk)
+    assert "First draft" not in str(body)
+    assert [entry["version"] for entry in body] == [5, 4]
+    edit, baseline = body
+    assert edit["change_reason"] == "Agency data"
+    assert edit["user"] == world.users["team_leader"].pk
+    assert edit["changes"] == [
+        {"field": "condition", "old": "Overpriced cement", "new": "Overpriced cement and sand"}
+    ]
+    assert baseline["change_reason"] == "As issued to the agency" and baseline["user"] is None
+    changes = {change["field"]: change["new"] for change in baseline["changes"]}
+    assert changes["condition"] == "Overpriced cement"
+    assert changes["status"] == FindingStatus.ISSUED
+    assert all(change["old"] is None for change in baseline["changes"])
+    team = _history(world, "team_cso", "findings", finding.pk)
+    assert [entry["version"] for entry in team] == [5, 4, 3, 2, 1]
+    assert "First draft" in str(team)
 
 
 def _sanction(world, kind=SanctionKind.DISALLOWANCE):

@@ -2,13 +2,14 @@ import pytest
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from audits.choices import EngagementStatus, FindingStatus
 from audits.history import compare_versions, history_entries, word_diff
 from audits.models import Finding
 from audits.services import findings as services
 from tests.conftest import client_for
-from tests.findings_setup import make_evidence, make_finding
+from tests.findings_setup import PATH, add_recommendation, make_evidence, make_finding
 from tests.world import build_world
 
 
@@ -115,3 +116,33 @@ def test_no_api_edits_or_deletes_history(world, method):
         response = getattr(client_for(world.users[actor]), method)(url, {"condition": "x"})
         assert response.status_code == 405
     assert Finding.history.filter(id=finding.pk).count() == versions
+
+
+@pytest.mark.django_db
+def test_agency_compares_a_recommendation_as_issued_with_its_later_versions(client, world):
+    finding = make_finding(world)
+    recommendation = add_recommendation(world, finding, text="Draft wording: sue Mr X")
+    services.recommendation_update(
+        recommendation, by=world.users["team_leader"], text="Recover the overpayment"
+    )
+    for actor, target, reason in PATH[FindingStatus.ISSUED]:
+        finding = services.finding_transition(
+            finding, by=world.users[actor], to=target, reason=reason
+        )
+    services.recommendation_update(
+        recommendation,
+        by=world.users["team_leader"],
+        text="Recover the overpayment in full",
+        change_reason="Exit conference",
+    )
+    client.force_login(world.users["agency_respondent"])
+    url = reverse("recommendation-history", args=[recommendation.pk])
+    page = client.get(url)
+    assert [entry["version"] for entry in page.context["entries"]] == [3, 2]
+    assert (page.context["version_a"], page.context["version_b"]) == (2, 3)
+    html = page.content.decode()
+    assert "As issued to the agency" in html and "overpayment<ins> in full</ins>" in html
+    assert "Draft wording" not in html
+    hidden = client.get(url, {"a": 1, "b": 3})  # a hidden draft version is not on offer
+    assert (hidden.context["version_a"], hidden.context["version_b"]) == (2, 3)
+    assert "Draft wording" not in hidden.content.decode()

@@ -212,10 +212,12 @@ def test_finding_versions_page_shows_drafts_to_the_team(world):
     assert "First" in response.content.decode()
 
 
-def test_recommendation_versions_page_hides_draft_wording_from_the_agency(world):
+def test_recommendation_versions_page_shows_the_agency_only_the_text_as_issued(world):
     _finding, recommendation = _issued_after_a_draft_edit(world)
     client = _page_client(world.users["agency_respondent"])
     response = client.get(f"/recommendations/{recommendation.pk}/history/?a=1&b=1")
     assert response.status_code == 200
-    assert response.context["entries"] == []
-    assert response.context["rows"] == []
+    [baseline] = response.context["entries"]  # unchanged since issue: only "as issued"
+    assert baseline["version"] == 1 and baseline["user"] is None
+    assert baseline["change_reason"] == "As issued to the agency"
+    assert {"field": "text", "old": None, "new": "Draft wording: sue Mr X"} in baseline["changes"]
