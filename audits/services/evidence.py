@@ -81,6 +81,13 @@ def evidence_file(
             preview_name = _read_photo_into(evidence, storage)
         with transaction.atomic():
             _save_new(evidence, by=by)
+    except (ValidationError, IntegrityError):
+        discard_stored(storage, stored.name, preview_name)
+        # The phone may retry while its first copy is still arriving: that one stands.
+        already = _already_filed(by, engagement, client_reference) if client_reference else None
+        if already is not None:
+            return already
+        raise
     except BaseException:
         discard_stored(storage, stored.name, preview_name)
         raise
@@ -179,7 +186,10 @@ def _save_new(evidence: Evidence, *, by) -> None:
     try:
         with transaction.atomic():
             save_tracked(evidence, by=by, reason=reason)
-    except IntegrityError as error:  # a concurrent correction or retry won the race
+    except IntegrityError as error:
+        if not evidence.supersedes_id:
+            raise
+        # A concurrent correction of the same item won the race.
         raise ValidationError({"supersedes": [_already_superseded_message()]}) from error
 
 

@@ -288,6 +288,25 @@ def test_a_retry_with_the_same_client_reference_files_once(engagement, auditor):
     assert Evidence.objects.count() == 1 and len(stored_files()) == 1
 
 
+def test_a_retry_that_arrives_while_the_first_copy_is_saved_returns_the_first(
+    engagement, auditor, monkeypatch
+):
+    """The phone resends while its first upload is still being saved: the early look-up
+    misses, the unique constraint catches it, and the first item stands."""
+    first = file_it(auditor, engagement, client_reference="phone-2")
+    real_lookup = services._already_filed
+    calls = []
+
+    def misses_once(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real_lookup(*args)
+
+    monkeypatch.setattr(services, "_already_filed", misses_once)
+    again = file_it(auditor, engagement, client_reference="phone-2")
+    assert again.pk == first.pk and again.was_already_filed
+    assert Evidence.objects.count() == 1 and len(stored_files()) == 1
+
+
 # --- size limit and memory ----------------------------------------------------------------
 
 
