@@ -216,7 +216,7 @@ def test_database_failure_after_storing_leaves_no_file(engagement, auditor, monk
         raise IntegrityError("simulated")
 
     monkeypatch.setattr(services, "save_tracked", failing_save)
-    refused(ValidationError, auditor, engagement, content=samples.jpeg_bytes(), name="a.jpg")
+    refused(IntegrityError, auditor, engagement, content=samples.jpeg_bytes(), name="a.jpg")
 
 
 def test_an_unexpected_error_after_storing_leaves_no_file(engagement, auditor, monkeypatch):
