@@ -66,7 +66,7 @@ def test_a_photo_filed_from_the_phone_is_stored_with_its_hash(
     assert evidence.original_filename == "IMG_20261120.jpg"
 
 
-def test_offline_the_item_is_kept_on_the_phone_and_sent_when_back_online(
+def test_offline_the_item_is_kept_on_the_phone_and_sent_when_reopened_online(
     phone_page, live_server, login, cso_auditor
 ):
     user, engagement = cso_auditor
@@ -78,11 +78,15 @@ def test_offline_the_item_is_kept_on_the_phone_and_sent_when_back_online(
         "document.getElementById('upload-status').textContent.includes('No connection')"
     )
     assert not Evidence.objects.exists()
-    # The item survives a reload: it lives in IndexedDB, not in the page.
-    phone_page.context.set_offline(False)
-    phone_page.reload()
-    phone_page.locator("#filed-link").wait_for()
-    phone_page.wait_for_function("document.querySelectorAll('#queue-list li').length === 0")
+    # The item survives closing the page: it lives in IndexedDB, not in the page. The page
+    # is closed while still offline, so no upload is in flight when the signal returns.
+    filing_url, context = phone_page.url, phone_page.context
+    phone_page.close()
+    context.set_offline(False)
+    reopened = context.new_page()
+    reopened.goto(filing_url)
+    reopened.locator("#filed-link").wait_for()
+    reopened.wait_for_function("document.querySelectorAll('#queue-list li').length === 0")
     evidence = Evidence.objects.get()
     assert evidence.sha256 == PHOTO_SHA256 == stored_sha256(evidence)
     assert evidence.description == "Filed with no signal"
