@@ -100,3 +100,12 @@ class SanctionStatus(models.TextChoices):
     FINAL = "final", _("Final and executory")
     APPEAL_GRANTED = "appeal_granted", _("Appeal granted")
     EXECUTION_ORDERED = "execution_ordered", _("Execution ordered")
+
+
+class SettlementBasis(models.TextChoices):
+    """Why a notice is settled (DOMAIN.md): paid in full, documents supplied (a suspension
+    only), or lifted or reduced by a decision (a disallowance or charge)."""
+
+    PAYMENT = "payment", _("Payment")
+    COMPLIANCE = "compliance", _("Compliance")
+    DECISION = "decision", _("Decision")

@@ -47,3 +47,13 @@ class FileTooLarge(DomainError):
 class UnsupportedFileType(DomainError):
     status_code = 415
     default_message = _("This type of file is not accepted.")
+
+
+class DuplicateEvidence(Conflict):
+    """The same bytes (same SHA-256) were already filed on this engagement."""
+
+    def __init__(self, existing):
+        self.existing = existing
+        super().__init__(
+            _("The same file is already filed as #%(pk)s on this engagement.") % {"pk": existing.pk}
+        )

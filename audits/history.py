@@ -139,6 +139,13 @@ def _related_entries(related: RelatedHistory) -> list[dict]:
 
 
 AS_ISSUED_REASON = gettext_lazy("As issued to the agency")
+AS_SHOWN_REASON = gettext_lazy("As it stood when it became visible to you")
+
+
+def _baseline_reason(record) -> str:
+    from audits.models import Engagement
+
+    return AS_SHOWN_REASON if record.instance_type is Engagement else AS_ISSUED_REASON
 
 
 def _as_issued(record, m2m: dict, since) -> dict:
@@ -149,7 +156,7 @@ def _as_issued(record, m2m: dict, since) -> dict:
         "timestamp": since,
         "user": None,
         "user_name": None,
-        "change_reason": str(AS_ISSUED_REASON),
+        "change_reason": str(_baseline_reason(record)),
         "history_type": "+",
         "changes": _field_changes(record, None, m2m),
     }
@@ -162,7 +169,8 @@ def history_entries(obj, *, related: tuple[RelatedHistory, ...] = (), since=None
     the merged list (1 = oldest); without, it numbers `obj`'s own versions, as
     `compare_versions` does. With `since` (querysets.history_visible_since), the versions
     up to it are hidden: the oldest entry left is `obj` as it stood then ("as issued"),
-    numbered as the last hidden version; the others keep their numbers."""
+    and the versions are numbered from 1 again, so a number never tells how many drafts
+    were hidden (`compare_versions(..., since=)` reads the same numbers)."""
     records = _records(obj)
     m2m = _m2m_values(records)
     own = []
@@ -186,9 +194,19 @@ def history_entries(obj, *, related: tuple[RelatedHistory, ...] = (), since=None
     if since is not None:
         entries = [entry for entry in entries if entry["timestamp"] > since]
         if baseline is not None:
-            hidden, record = baseline
-            entries.append({"version": hidden["version"], **_as_issued(record, m2m, since)})
+            entries.append(_as_issued(baseline[1], m2m, since))
+        for number, entry in enumerate(reversed(entries), start=1):
+            entry["version"] = number
     return entries
+
+
+def _visible_records(records: list, since) -> list:
+    """The versions a reader from `since` on sees, oldest first: the last one at or
+    before `since` (the "as issued" baseline), then every later one."""
+    if since is None:
+        return records
+    before = [record for record in records if record.history_date <= since]
+    return before[-1:] + [record for record in records if record.history_date > since]
 
 
 # --- comparing two versions side by side ----------------------------------------------------
@@ -230,12 +248,13 @@ def _display(field, value):
     return str(choices.get(value, value)) if value not in (None, "") else ""
 
 
-def compare_versions(obj, version_a: int, version_b: int) -> list[dict]:
-    """Every tracked field of two versions (numbered as in `history_entries`, 1 = oldest):
+def compare_versions(obj, version_a: int, version_b: int, *, since=None) -> list[dict]:
+    """Every tracked field of two versions (numbered as in `history_entries` with the same
+    `since`, 1 = oldest):
     `{"field", "label", "old", "new", "old_display", "new_display", "changed", "diff"}`;
     `diff` is a word diff for long text fields that changed, else None.
     Raises Http404 for a version that does not exist."""
-    records = _records(obj)
+    records = _visible_records(_records(obj), since)
     try:
         numbers = [int(version_a), int(version_b)]
     except (TypeError, ValueError) as error:

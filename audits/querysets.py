@@ -151,11 +151,27 @@ class FindingChildQuerySet(EngagementChildQuerySet):
         return Q(finding__status__in=PUBLISHED_FINDING_STATUSES)
 
 
+def _engagement_visible_since(user, engagement):
+    """When an engagement first reached a status that shows it to a reader of the
+    published file: fieldwork for the agency, reporting for oversight."""
+    if _model("Engagement").objects.with_full_access(user).filter(pk=engagement.pk).exists():
+        return None
+    role = user.effective_role
+    statuses = (
+        AGENCY_VISIBLE_STATUSES if role == Role.AGENCY_RESPONDENT else OVERSIGHT_VISIBLE_STATUSES
+    )
+    shown = engagement.history.filter(status__in=statuses).order_by("history_date")
+    return shown.values_list("history_date", flat=True).first()
+
+
 def history_visible_since(user, obj):
     """From when the caller may read `obj`'s history: None for the whole of it. Readers of
     the published file only (agencies, oversight) see a finding's history, and that of
     its recommendations, responses and sanctions, from its first issue on: the versions
-    before it are drafts and the team's review."""
+    before it are drafts and the team's review. An engagement's history they read from
+    when it became visible to them (fieldwork for the agency, reporting for oversight)."""
+    if isinstance(obj, _model("Engagement")):
+        return _engagement_visible_since(user, obj)
     finding = obj if isinstance(obj, _model("Finding")) else getattr(obj, "finding", None)
     if finding is None:
         return None

@@ -50,10 +50,20 @@ ENGAGEMENT_WORKFLOW: Workflow = {
 }
 
 
+def _finding_complete(finding, today):
+    """Condition, criteria, cause and effect written, and at least one recommendation."""
+    missing = finding.missing_for_issue()
+    if missing:
+        return _("The finding is not complete. Missing: %(missing)s.") % {
+            "missing": ", ".join(missing)
+        }
+    return None
+
+
 def _engagement_under_way(finding, today):
     if finding.engagement.status == E.PLANNING:
         return _("A finding cannot be issued while its engagement is still in planning.")
-    return None
+    return _finding_complete(finding, today)
 
 
 def _finding_issued(recommendation, today):
@@ -63,7 +73,9 @@ def _finding_issued(recommendation, today):
 
 
 FINDING_WORKFLOW: Workflow = {
-    (F.DRAFT, F.FOR_REVIEW): Move(_("Submit for review"), can.is_team_leader),
+    (F.DRAFT, F.FOR_REVIEW): Move(
+        _("Submit for review"), can.is_team_leader, condition=_finding_complete
+    ),
     (F.FOR_REVIEW, F.DRAFT): Move(_("Return to draft"), can.is_supervisor, reason_required=True),
     (F.FOR_REVIEW, F.ISSUED): Move(
         _("Issue to the agency"), can.is_supervisor, condition=_engagement_under_way

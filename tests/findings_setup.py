@@ -9,6 +9,8 @@ from audits.services.findings import finding_create, finding_transition, recomme
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
+COMPLETING_RECOMMENDATION = "Recover the amount overpaid."
+
 # The moves, in order, that bring a new draft to each status: (who, target, reason).
 PATH = {
     FindingStatus.DRAFT: [],
@@ -28,10 +30,17 @@ PATH = {
 def make_finding(world, status=FindingStatus.DRAFT, *, engagement=None, **fields):
     fields.setdefault("title", "Cement paid at twice the market price")
     fields.setdefault("condition", "The contractor billed 1,200 bags at PHP 560 each.")
+    fields.setdefault("criteria", "The approved unit price is PHP 280 a bag.")
+    fields.setdefault("cause", "Nobody compared the bill with the approved price list.")
+    fields.setdefault("effect", "PHP 336,000 was overpaid.")
     fields.setdefault("amount", "1250000.00")
     finding = finding_create(
         by=world.users["team_leader"], engagement=engagement or world.engagement, **fields
     )
+    if PATH[status]:  # a finding leaves the team complete, with a recommendation
+        recommendation_create(
+            by=world.users["team_leader"], finding=finding, text=COMPLETING_RECOMMENDATION
+        )
     for actor, target, reason in PATH[status]:
         finding = finding_transition(finding, by=world.users[actor], to=target, reason=reason)
     return finding

@@ -148,9 +148,12 @@ class HistoryEntrySerializer(serializers.Serializer):
 class TransitionMixin:
     """`POST <object>/transition/ {"to", "reason"}` → the updated object.
 
-    The viewset sets `transition_service(obj, *, by, to, reason)`."""
+    The viewset sets `transition_service(obj, *, by, to, reason)`; a move that takes more
+    than a reason names a `transition_serializer` whose extra fields reach the service as
+    keyword arguments."""
 
     transition_service = None
+    transition_serializer = TransitionSerializer
 
     @extend_schema(
         request=TransitionSerializer,
@@ -163,14 +166,9 @@ class TransitionMixin:
     @action(detail=True, methods=["post"])
     def transition(self, request, *args, **kwargs):
         instance = self.get_object()
-        body = TransitionSerializer(data=request.data)
+        body = self.transition_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        updated = type(self).transition_service(
-            instance,
-            by=request.user,
-            to=body.validated_data["to"],
-            reason=body.validated_data["reason"],
-        )
+        updated = type(self).transition_service(instance, by=request.user, **body.validated_data)
         data = self.representation(self.get_queryset().get(pk=updated.pk))
         return Response(data, headers={"ETag": etag_for(data)})
 

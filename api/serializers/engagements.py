@@ -50,6 +50,9 @@ class EngagementSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"period_end": [_("The period cannot end before it starts.")]}
             )
+        if self.instance is not None and "sai" in getattr(self, "initial_data", {}):
+            # Read-only here, but a change after planning is refused (409), not ignored.
+            attrs["sai"] = self.initial_data["sai"]
         follow_up_of = attrs.get("follow_up_of")
         if self.instance is not None and follow_up_of is not None and follow_up_of == self.instance:
             raise serializers.ValidationError(

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from audits.models import Engagement, Evidence, EvidenceAccess
+from audits.validators import PLAUSIBLE_DATE
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -80,7 +81,9 @@ class EvidenceCreateSerializer(serializers.Serializer):
         max_digits=30, decimal_places=15, min_value=-180, max_value=180, required=False,
         allow_null=True,
     )  # fmt: skip
-    captured_at = serializers.DateTimeField(required=False, allow_null=True)
+    captured_at = serializers.DateTimeField(
+        required=False, allow_null=True, validators=PLAUSIBLE_DATE
+    )
     supersedes = serializers.PrimaryKeyRelatedField(
         queryset=Evidence.objects.none(),
         required=False,

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.base.viewsets import TransitionSerializer
+from audits.choices import SettlementBasis
 from audits.models import Finding, PersonLiable, Sanction, SanctionPayment
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -48,7 +50,10 @@ class SanctionSerializer(serializers.ModelSerializer):
             "settle_by",
             "appeal_by",
             "amount_settled",
+            "settlement_basis",
+            "settlement_reason",
             # extensions
+            "settlement_decision_reference",
             "liabilities",
             "balance",
             "matured_from",
@@ -60,6 +65,9 @@ class SanctionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [
             "status",
+            "settlement_basis",
+            "settlement_reason",
+            "settlement_decision_reference",
             "settle_by",
             "appeal_by",
             "matured_from",
@@ -100,9 +108,24 @@ class SanctionSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class SanctionTransitionSerializer(TransitionSerializer):
+    """A move to `settled` by hand says on what basis (`compliance` for a suspension,
+    `decision` for a disallowance or charge, with the decision's reference); `payment`
+    settles a notice only when it is paid in full."""
+
+    settlement_basis = serializers.ChoiceField(
+        choices=SettlementBasis.choices, required=False, allow_blank=True, default=""
+    )
+    decision_reference = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=100
+    )
+
+
 class SanctionCorrectionSerializer(serializers.ModelSerializer):
     """PATCH: only the reference and the date of receipt, with a reason. The status is
-    never written here (use transition/); other fields are ignored."""
+    never written here (use transition/); other fields are ignored. Correcting
+    `received_on` after issue is for a supervisor of the SAI, with a `change_reason`:
+    the clocks (`settle_by`, `appeal_by`) are recomputed and the history keeps both dates."""
 
     change_reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
 
@@ -117,6 +140,15 @@ class SanctionCorrectionSerializer(serializers.ModelSerializer):
 
 class PaymentSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(**MONEY)
+    confirm_shared_receipt = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_(
+            "Required (true) when the receipt is already recorded on another notice of the "
+            "same agency: one receipt may settle several notices, never silently."
+        ),
+    )
 
     class Meta:
         model = SanctionPayment
@@ -126,6 +158,7 @@ class PaymentSerializer(serializers.ModelSerializer):
             "paid_on",
             "amount",
             "receipt_reference",
+            "confirm_shared_receipt",
             "recorded_by",
             "recorded_at",
         ]

@@ -8,12 +8,14 @@ from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from api.base.parsers import StrictMultiPartParser
 from api.base.viewsets import HistoryMixin, ScopedViewSet, etag_for
 from api.serializers.evidence import EvidenceCreateSerializer, EvidenceSerializer
 from audits.choices import EvidenceKind, Role
 from audits.evidence_files import serve_evidence_file, serve_evidence_preview
+from audits.exceptions import DuplicateEvidence
 from audits.models import Evidence, EvidenceAccess
 from audits.services.evidence import evidence_file
 from audits.upload_handlers import limit_uploads
@@ -83,6 +85,10 @@ class EvidenceViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
         responses={
             201: EvidenceSerializer,
             200: OpenApiResponse(EvidenceSerializer, description="A retry: the first item"),
+            409: OpenApiResponse(
+                description="The same bytes are already filed on this engagement: the body "
+                "names the existing item (`id`, `url`, `sha256`)"
+            ),
             413: OpenApiResponse(description="The file is over the size limit"),
             415: OpenApiResponse(description="This type of file is not accepted"),
         },
@@ -93,7 +99,19 @@ class EvidenceViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
         values = dict(form.validated_data)
         upload = values.pop("file")
         engagement = values.pop("engagement")
-        evidence = evidence_file(by=request.user, engagement=engagement, upload=upload, **values)
+        try:
+            evidence = evidence_file(
+                by=request.user, engagement=engagement, upload=upload, **values
+            )
+        except DuplicateEvidence as duplicate:
+            existing = duplicate.existing
+            body = {
+                "detail": duplicate.message,
+                "id": existing.pk,
+                "url": reverse("evidence-detail", args=[existing.pk], request=request),
+                "sha256": existing.sha256,
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
         created = not getattr(evidence, "was_already_filed", False)
         data = self.representation(self.get_queryset().get(pk=evidence.pk))
         return Response(

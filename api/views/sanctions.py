@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -20,6 +20,7 @@ from api.serializers.sanctions import (
     SanctionCorrectionSerializer,
     SanctionSerializer,
     SanctionTotalsSerializer,
+    SanctionTransitionSerializer,
 )
 from audits.choices import Role, SanctionKind, SanctionStatus
 from audits.models import Engagement, Organization, Sanction
@@ -49,6 +50,7 @@ def _id_parameter(request, name):
     return int(value)
 
 
+@extend_schema_view(transition=extend_schema(request=SanctionTransitionSerializer))
 class SanctionViewSet(
     mixins.ListModelMixin,
     CreateMixin,
@@ -64,6 +66,7 @@ class SanctionViewSet(
     filterset_class = SanctionFilter
     ordering_fields = ["issued_on", "received_on", "amount", "reference"]
     transition_service = staticmethod(services.sanction_transition)
+    transition_serializer = SanctionTransitionSerializer
 
     roles_guard_objects = False  # one object's moves and edits: decided by the services
 

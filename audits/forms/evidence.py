@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import EvidenceKind
+from audits.validators import PLAUSIBLE_DATE
 
 
 class EvidenceForm(forms.Form):
@@ -30,6 +31,7 @@ class EvidenceForm(forms.Form):
     captured_at = forms.DateTimeField(
         label=_("Taken at"),
         required=False,
+        validators=PLAUSIBLE_DATE,
         help_text=_("Leave empty to use the time stored in the photo."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )

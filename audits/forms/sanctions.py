@@ -3,20 +3,38 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audits.choices import SanctionKind
+from audits.choices import SanctionKind, SettlementBasis
+from audits.forms.findings import TransitionForm
 from audits.models import Sanction, SanctionPayment
 from audits.services import sanctions as sanction_services
+from audits.validators import PLAUSIBLE_DATE
 
 
 class PaymentForm(forms.Form):
     paid_on = SanctionPayment._meta.get_field("paid_on").formfield(
-        widget=forms.DateInput(attrs={"type": "date"})
+        widget=forms.DateInput(attrs={"type": "date"}), validators=PLAUSIBLE_DATE
     )
     amount = SanctionPayment._meta.get_field("amount").formfield(
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"})
     )
     receipt_reference = SanctionPayment._meta.get_field("receipt_reference").formfield(
         label=_("Official receipt number")
+    )
+    confirm_shared_receipt = forms.BooleanField(
+        label=_("This receipt also pays another notice of the same agency"),
+        required=False,
+        help_text=_("Tick only when one official receipt really settles several notices."),
+    )
+
+
+class SettlementForm(TransitionForm):
+    """The move to `settled` by hand: its basis, the reason, a decision's reference."""
+
+    settlement_basis = forms.ChoiceField(
+        label=_("Basis"), choices=SettlementBasis.choices, required=False
+    )
+    decision_reference = forms.CharField(
+        label=_("Reference of the decision"), required=False, max_length=100
     )
 
 
@@ -75,6 +93,7 @@ class SanctionForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
     )
     received_on = forms.DateField(
+        validators=PLAUSIBLE_DATE,
         label=_("Date received"),
         required=False,
         help_text=_("Leave empty when the agency received it today."),

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from audits.choices import EngagementStatus, OrganizationKind, TeamRole
 from audits.querysets import EngagementQuerySet
+from audits.validators import PLAUSIBLE_DATE
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -37,8 +38,8 @@ class Engagement(models.Model):
         default=EngagementStatus.PLANNING,
         db_index=True,
     )
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
+    period_start = models.DateField(_("period start"), validators=PLAUSIBLE_DATE)
+    period_end = models.DateField(_("period end"), validators=PLAUSIBLE_DATE)
     amount_audited = models.DecimalField(
         _("amount audited"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
     )

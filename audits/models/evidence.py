@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from audits.choices import EvidenceKind
 from audits.models.files import StoredFile, evidence_storage
 from audits.querysets import EvidenceQuerySet
+from audits.validators import PLAUSIBLE_DATE
 
 
 class Evidence(StoredFile):
@@ -33,7 +34,9 @@ class Evidence(StoredFile):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    captured_at = models.DateTimeField(_("captured at"), null=True, blank=True)
+    captured_at = models.DateTimeField(
+        _("captured at"), null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
     preview = models.FileField(
         _("preview"), storage=evidence_storage, max_length=255, blank=True, default=""
     )

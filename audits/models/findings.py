@@ -1,18 +1,35 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audits.choices import FindingStatus, RecommendationStatus, ResponseKind, Severity
 from audits.models.files import StoredFile
 from audits.querysets import FindingChildQuerySet, FindingQuerySet
+from audits.validators import PLAUSIBLE_DATE
 
 MAX_AMOUNT = Decimal(10) ** 15
 MONEY = {"max_digits": 18, "decimal_places": 2}
 AMOUNT_VALIDATORS = [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT)]
+# A narrative field longer than this is a paste accident, not an observation.
+NARRATIVE_MAX_LENGTH = 20_000
+# The four parts of an observation that must be written before it leaves the team.
+NARRATIVE_FIELDS = ("condition", "criteria", "cause", "effect")
+
+
+def narrative_field(label):
+    return models.TextField(
+        label,
+        blank=True,
+        default="",
+        max_length=NARRATIVE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NARRATIVE_MAX_LENGTH)],
+    )
 
 
 class Finding(models.Model):
@@ -23,10 +40,10 @@ class Finding(models.Model):
     )
     reference = models.CharField(_("reference"), max_length=50)
     title = models.CharField(_("title"), max_length=250)
-    condition = models.TextField(_("condition"), blank=True, default="")
-    criteria = models.TextField(_("criteria"), blank=True, default="")
-    cause = models.TextField(_("cause"), blank=True, default="")
-    effect = models.TextField(_("effect"), blank=True, default="")
+    condition = narrative_field(_("condition"))
+    criteria = narrative_field(_("criteria"))
+    cause = narrative_field(_("cause"))
+    effect = narrative_field(_("effect"))
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
     )
@@ -43,7 +60,7 @@ class Finding(models.Model):
         default=FindingStatus.DRAFT,
         db_index=True,
     )
-    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True, validators=PLAUSIBLE_DATE)
     response_due = models.DateField(_("response due"), null=True, blank=True, db_index=True)
     deemed_accepted_on = models.DateField(
         _("deemed accepted on"),
@@ -77,13 +94,30 @@ class Finding(models.Model):
     def deemed_accepted(self) -> bool:
         return self.deemed_accepted_on is not None
 
+    def completeness(self) -> list[tuple[str, bool]]:
+        """The checklist a finding must pass before it goes for review or is issued:
+        `[(what, done)]`, in the order the page shows it."""
+        items = [
+            (str(self._meta.get_field(name).verbose_name), bool(getattr(self, name).strip()))
+            for name in NARRATIVE_FIELDS
+        ]
+        items.append((str(_("at least one recommendation")), self.recommendations.exists()))
+        return items
+
+    def missing_for_issue(self) -> list[str]:
+        return [what for what, done in self.completeness() if not done]
+
 
 class Recommendation(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="recommendations")
     engagement = models.ForeignKey(
         "audits.Engagement", on_delete=models.PROTECT, related_name="+", editable=False
     )
-    text = models.TextField(_("text"))
+    text = models.TextField(
+        _("text"),
+        max_length=NARRATIVE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NARRATIVE_MAX_LENGTH)],
+    )
     status = models.CharField(
         _("status"),
         max_length=30,
@@ -91,7 +125,9 @@ class Recommendation(models.Model):
         default=RecommendationStatus.NOT_IMPLEMENTED,
         db_index=True,
     )
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_date = models.DateField(
+        _("target date"), null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
     reiterated_from = models.ForeignKey(
         "self",
         verbose_name=_("reiterated from"),
@@ -113,6 +149,19 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def clean(self):
+        if self.target_date and self.finding_id and self.finding.created_at:
+            created_on = timezone.localdate(self.finding.created_at)
+            if self.target_date < created_on:
+                raise ValidationError(
+                    {
+                        "target_date": _(
+                            "The target date cannot be before the finding was created (%(date)s)."
+                        )
+                        % {"date": created_on.isoformat()}
+                    }
+                )
 
 
 class Response(models.Model):

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from audits.choices import OrganizationKind
 from audits.querysets import OrganizationQuerySet
+from audits.validators import PLAUSIBLE_DATE
 
 MAX_ORGANIZATION_DEPTH = 4  # national body → department → region → unit
 
@@ -24,7 +25,9 @@ class Organization(models.Model):
     accreditation_number = models.CharField(
         _("accreditation number"), max_length=60, blank=True, default=""
     )
-    accredited_until = models.DateField(_("accredited until"), null=True, blank=True)
+    accredited_until = models.DateField(
+        _("accredited until"), null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
     currency = models.CharField(_("currency"), max_length=3, default="PHP")
     reply_period_days = models.PositiveSmallIntegerField(
         _("reply period for findings (days)"),

@@ -4,9 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from audits.choices import SanctionKind, SanctionStatus
+from audits.choices import SanctionKind, SanctionStatus, SettlementBasis
 from audits.models.findings import AMOUNT_VALIDATORS, MONEY
 from audits.querysets import FindingChildQuerySet
+from audits.validators import PLAUSIBLE_DATE
 
 
 class Sanction(models.Model):
@@ -21,8 +22,8 @@ class Sanction(models.Model):
     kind = models.CharField(_("kind"), max_length=30, choices=SanctionKind.choices)
     reference = models.CharField(_("reference"), max_length=60, unique=True)
     amount = models.DecimalField(_("amount"), **MONEY, validators=AMOUNT_VALIDATORS)
-    issued_on = models.DateField(_("issued on"))
-    received_on = models.DateField(_("received on"))
+    issued_on = models.DateField(_("issued on"), validators=PLAUSIBLE_DATE)
+    received_on = models.DateField(_("received on"), validators=PLAUSIBLE_DATE)
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -32,6 +33,18 @@ class Sanction(models.Model):
     )
     settle_by = models.DateField(_("settle by"), null=True, blank=True, db_index=True)
     appeal_by = models.DateField(_("appeal by"), null=True, blank=True, db_index=True)
+    # Set on the move to `settled`: why nothing more is owed (DOMAIN.md, Settlement).
+    settlement_basis = models.CharField(
+        _("settlement basis"),
+        max_length=20,
+        choices=SettlementBasis.choices,
+        blank=True,
+        default="",
+    )
+    settlement_reason = models.TextField(_("settlement reason"), blank=True, default="")
+    settlement_decision_reference = models.CharField(
+        _("decision reference"), max_length=100, blank=True, default=""
+    )
     matured_from = models.OneToOneField(
         "self",
         verbose_name=_("matured from"),
@@ -89,7 +102,7 @@ class SanctionPayment(models.Model):
     engagement = models.ForeignKey(
         "audits.Engagement", on_delete=models.PROTECT, related_name="+", editable=False
     )
-    paid_on = models.DateField(_("paid on"))
+    paid_on = models.DateField(_("paid on"), validators=PLAUSIBLE_DATE)
     amount = models.DecimalField(_("amount"), **MONEY, validators=AMOUNT_VALIDATORS)
     receipt_reference = models.CharField(_("receipt reference"), max_length=100)
     recorded_by = models.ForeignKey(

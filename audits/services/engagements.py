@@ -24,6 +24,9 @@ ENGAGEMENT_FIELDS = {
     "scope_and_methodology",
     "follow_up_of",
 }
+# Who is audited, by whom, and what it follows up: fixed once the engagement leaves
+# planning (a finding issued to one agency must not move to another).
+FIXED_AFTER_PLANNING = ("auditee", "sai", "follow_up_of")
 TEAM_MANAGERS_ONLY = _lazy("Only the team leader or a supervisor manages the team.")
 # Which user roles can fill which team role.
 TEAM_ROLE_USER_ROLES = {
@@ -54,9 +57,33 @@ def engagement_update(engagement: Engagement, *, by, change_reason: str = "", **
         raise NotPermitted(_("Only the team leader or a supervisor edits the engagement."))
     if engagement.status == EngagementStatus.CLOSED:
         raise Conflict(_("A closed engagement cannot be changed."))
+    engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    _check_fixed_fields(engagement, fields)
     changed = assign_fields(engagement, fields, ENGAGEMENT_FIELDS)
+    if not changed:
+        return engagement
     reason = change_reason or _("Changed: %(fields)s") % {"fields": ", ".join(changed)}
     return save_tracked(engagement, by=by, reason=reason)
+
+
+def _check_fixed_fields(engagement: Engagement, fields: dict) -> None:
+    """`auditee`, `sai` and `follow_up_of` change only in planning (409 after)."""
+    if engagement.status == EngagementStatus.PLANNING:
+        return
+    for name in FIXED_AFTER_PLANNING:
+        if name not in fields:
+            continue
+        value = fields[name]
+        new = getattr(value, "pk", value)
+        if str(new if new is not None else "") != str(getattr(engagement, f"{name}_id") or ""):
+            label = Engagement._meta.get_field(name).verbose_name
+            raise Conflict(
+                _(
+                    "The %(field)s is fixed once the engagement has left planning: findings, "
+                    "evidence and notices were made for it. Open a new engagement instead."
+                )
+                % {"field": label}
+            )
 
 
 def engagement_transition(engagement: Engagement, *, by, to: str, reason: str = ""):

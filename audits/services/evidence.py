@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from audits import permissions as can
 from audits.choices import EngagementStatus
-from audits.exceptions import Conflict, NotPermitted
+from audits.exceptions import Conflict, DuplicateEvidence, NotPermitted
 from audits.filetypes import IMAGE_TYPES
-from audits.models import Evidence, EvidenceAccess, ResponseAttachment
+from audits.models import Engagement, Evidence, EvidenceAccess, ResponseAttachment
 from audits.models.files import evidence_storage
 from audits.photos import COORDINATE_STEP, read_photo
 from audits.services.common import save_tracked
@@ -80,7 +80,15 @@ def evidence_file(
         if stored.content_type in IMAGE_TYPES:
             preview_name = _read_photo_into(evidence, storage)
         with transaction.atomic():
+            _check_not_filed_yet(evidence)
             _save_new(evidence, by=by)
+    except DuplicateEvidence:
+        discard_stored(storage, stored.name, preview_name)
+        # The same bytes under the same client_reference: a retry; the first one stands.
+        already = _already_filed(by, engagement, client_reference) if client_reference else None
+        if already is not None:
+            return already
+        raise
     except (ValidationError, IntegrityError):
         discard_stored(storage, stored.name, preview_name)
         # The phone may retry while its first copy is still arriving: that one stands.
@@ -92,6 +100,19 @@ def evidence_file(
         discard_stored(storage, stored.name, preview_name)
         raise
     return evidence
+
+
+def _check_not_filed_yet(evidence: Evidence) -> None:
+    """The same bytes twice on one engagement: 409 naming the first item. The engagement's
+    row lock makes two uploads of the same file at once see each other."""
+    Engagement.objects.select_for_update().filter(pk=evidence.engagement_id).first()
+    existing = (
+        Evidence.objects.filter(engagement_id=evidence.engagement_id, sha256=evidence.sha256)
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        raise DuplicateEvidence(existing)
 
 
 def _already_filed(by, engagement, client_reference) -> Evidence | None:

@@ -184,10 +184,29 @@ def finding_update(finding: Finding, *, by, change_reason: str = "", **fields) -
     if not changed:
         return finding
     reason = _checked_reason(change_reason, field="change_reason", required=issued)
+    if "amount" in changed:
+        _check_amount_covers_notices(finding)
     if "evidence" in changed:
         _set_evidence(finding, ids)
     reason = reason or _("Changed: %(fields)s") % {"fields": ", ".join(changed)}
     return save_tracked(finding, by=by, reason=reason[:REASON_MAX_LENGTH])
+
+
+def _check_amount_covers_notices(finding: Finding) -> None:
+    from audits.services.sanctions import amount_in_force
+
+    if finding.amount is None:
+        return
+    in_force = amount_in_force(finding)
+    if finding.amount < in_force:
+        raise ValidationError(
+            {
+                "amount": [
+                    _("The notices in force on this finding already total %(total)s.")
+                    % {"total": in_force}
+                ]
+            }
+        )
 
 
 def _stamp_issue(finding: Finding, source: str, user, reason: str) -> None:

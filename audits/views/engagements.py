@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits import permissions as can
-from audits.choices import Role
+from audits.choices import EngagementStatus, Role, TeamRole
 from audits.forms.engagements import (
     EngagementForm,
     EngagementTransitionForm,
@@ -20,6 +21,7 @@ from audits.forms.engagements import (
 )
 from audits.models import Engagement, User
 from audits.services import engagements as services
+from audits.views.confirm import ask_first
 from audits.views.service_errors import (
     SERVICE_ERRORS,
     add_service_error,
@@ -56,12 +58,20 @@ def _team_candidates(user, engagement):
 def engagement_detail(request, pk):
     engagement = _visible_engagement(request, pk)
     user = request.user
-    may_manage_team = can.can_manage_team(user, engagement)
+    # A closed engagement's team no longer changes: no button that cannot work.
+    may_manage_team = (
+        can.can_manage_team(user, engagement) and engagement.status != EngagementStatus.CLOSED
+    )
+    members = list(engagement.members.select_related("user", "user__organization"))
+    leaders = [member for member in members if member.role == TeamRole.TEAM_LEADER]
+    for member in members:
+        member.is_last_leader = leaders == [member]
     context = {
         "engagement": engagement,
-        "members": engagement.members.select_related("user", "user__organization"),
+        "members": members,
         "moves": available_moves(ENGAGEMENT_WORKFLOW, engagement, user),
         "may_manage_team": may_manage_team,
+        "may_remove_members": may_manage_team,
         "member_form": (
             MemberAddForm(candidates=_team_candidates(user, engagement))
             if may_manage_team
@@ -76,9 +86,14 @@ def engagement_detail(request, pk):
 @login_required
 @require_POST
 def engagement_transition(request, pk):
+    engagement = _visible_engagement(request, pk)
+    cancel_url = reverse("engagement-detail", args=[engagement.pk])
+    asked = ask_first(request, engagement, target=request.POST.get("to"), cancel_url=cancel_url)
+    if asked is not None:
+        return asked
     engagement = post_transition(
         request,
-        _visible_engagement(request, pk),
+        engagement,
         services.engagement_transition,
         form_class=EngagementTransitionForm,
         success_message=_("The engagement is now in %(status)s."),
@@ -113,6 +128,10 @@ def member_add(request, pk):
 def member_remove(request, pk, member_pk):
     engagement = _visible_engagement(request, pk)
     member = get_object_or_404(engagement.members.select_related("user"), pk=member_pk)
+    cancel_url = reverse("engagement-detail", args=[engagement.pk]) + "#team"
+    asked = ask_first(request, member, target="remove", cancel_url=cancel_url)
+    if asked is not None:
+        return asked
     form = MemberRemoveForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:

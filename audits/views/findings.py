@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from audits.models import (
 from audits.selectors.sanctions import sanctions_with_balance
 from audits.services import findings as services
 from audits.services import sanctions as sanction_services
+from audits.views.confirm import ask_first
 from audits.views.service_errors import (
     SERVICE_ERRORS,
     add_service_error,
@@ -120,6 +122,10 @@ def _render_finding(
         "response_form": response_form,
         "sanction_form": sanction_form,
         "moves": available_moves(FINDING_WORKFLOW, finding, user),
+        # Before it leaves the team: condition, criteria, cause, effect, a recommendation.
+        "checklist": (
+            finding.completeness() if finding.status in services.TEAM_EDITABLE_STATUSES else None
+        ),
         "recommendations": recommendations,
         "responses": responses,
         "sanctions": sanctions,
@@ -182,9 +188,14 @@ def finding_detail(request, pk):
 @require_POST
 @login_required
 def finding_transition(request, pk):
+    finding = _visible_finding(request, pk)
+    cancel_url = reverse("finding-detail", args=[finding.pk])
+    asked = ask_first(request, finding, target=request.POST.get("to"), cancel_url=cancel_url)
+    if asked is not None:
+        return asked
     finding = post_transition(
         request,
-        _visible_finding(request, pk),
+        finding,
         services.finding_transition,
         form_class=TransitionForm,
         success_message=_("Status is now: %(status)s."),

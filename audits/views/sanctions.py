@@ -4,16 +4,19 @@ balance, the payment form for team auditors and the workflow buttons."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits import permissions as can
+from audits.choices import SanctionStatus
 from audits.deadlines import days_left
 from audits.forms.findings import TransitionForm
-from audits.forms.sanctions import PaymentForm
+from audits.forms.sanctions import PaymentForm, SettlementForm
 from audits.models import Sanction
 from audits.services import sanctions as services
+from audits.views.confirm import ask_first
 from audits.views.service_errors import (
     SERVICE_ERRORS,
     add_service_error,
@@ -45,6 +48,16 @@ def _may_record_payment(user, sanction) -> bool:
     )
 
 
+def _offered_moves(user, sanction, balance):
+    """The workflow's moves, less a settlement that cannot work: with a balance left only
+    a supervisor of the SAI settles (on compliance or a decision), never by payment."""
+    return [
+        (target, move)
+        for target, move in available_moves(SANCTION_WORKFLOW, sanction, user)
+        if target != SanctionStatus.SETTLED or balance <= 0 or can.is_supervisor(user, sanction)
+    ]
+
+
 def _render_sanction(request, sanction, *, payment_form=None):
     user = request.user
     today = timezone.localdate()
@@ -71,7 +84,8 @@ def _render_sanction(request, sanction, *, payment_form=None):
         "liabilities": liabilities,
         "deadlines": deadlines,
         "matured_into": Sanction.objects.visible_to(user).filter(matured_from=sanction).first(),
-        "moves": available_moves(SANCTION_WORKFLOW, sanction, user),
+        "moves": _offered_moves(user, sanction, balance),
+        "manual_basis": services.MANUAL_SETTLEMENT_BASIS[sanction.kind],
         "payment_form": payment_form,
     }
     status = 400 if payment_form is not None and payment_form.errors else 200
@@ -102,11 +116,17 @@ def payment_add(request, pk):
 @require_POST
 @login_required
 def sanction_transition(request, pk):
+    sanction = _visible_sanction(request, pk)
+    cancel_url = reverse("sanction-detail", args=[sanction.pk])
+    asked = ask_first(request, sanction, target=request.POST.get("to"), cancel_url=cancel_url)
+    if asked is not None:
+        return asked
+    settling = request.POST.get("to") == SanctionStatus.SETTLED
     sanction = post_transition(
         request,
-        _visible_sanction(request, pk),
+        sanction,
         services.sanction_transition,
-        form_class=TransitionForm,
+        form_class=SettlementForm if settling else TransitionForm,
         success_message=_("Status is now: %(status)s."),
     )
     return redirect("sanction-detail", pk=sanction.pk)

@@ -41,9 +41,7 @@ def post_transition(request, obj, service, *, form_class, success_message):
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return obj
     try:
-        obj = service(
-            obj, by=request.user, to=form.cleaned_data["to"], reason=form.cleaned_data["reason"]
-        )
+        obj = service(obj, by=request.user, **form.cleaned_data)
     except SERVICE_ERRORS as error:
         messages.error(request, error_text(error))
     else:

@@ -29,7 +29,8 @@ def _page_of(obj) -> str:
 @login_required
 def object_history(request, pk, model):
     obj = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    entries = history_entries(obj, since=history_visible_since(request.user, obj))
+    since = history_visible_since(request.user, obj)
+    entries = history_entries(obj, since=since)
     numbers = {entry["version"] for entry in entries}
     version_a = _version_number(request.GET.get("a"), numbers)
     version_b = _version_number(request.GET.get("b"), numbers)
@@ -46,6 +47,6 @@ def object_history(request, pk, model):
         "entries": entries,
         "version_a": version_a,
         "version_b": version_b,
-        "rows": compare_versions(obj, version_a, version_b) if entries else [],
+        "rows": compare_versions(obj, version_a, version_b, since=since) if entries else [],
     }
     return render(request, "audits/versions/history.html", context)
