@@ -29,3 +29,17 @@ def retry_after_if_throttled(request) -> int | None:
     if throttle.allow_request(request, None):
         return None
     return max(1, math.ceil(throttle.wait() or 1))
+
+
+class Open311ClientThrottle(SimpleRateThrottle):
+    """A registered Open311 app files for many citizens: its own budget per app
+    (`THROTTLE_OPEN311`, default 300 an hour)."""
+
+    scope = "grievance_open311"
+
+    def __init__(self, client):
+        self.client = client
+        super().__init__()
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": f"app-{self.client.pk}"}
