@@ -38,6 +38,7 @@ from api.serializers.grievances import (
     TrackingSerializer,
 )
 from audits.evidence_files import serve_attachment
+from audits.exceptions import NotPermitted
 from audits.upload_handlers import limit_uploads
 from grievances.choices import Channel, Escalation, GrievanceStatus
 from grievances.models import Grievance, GrievanceUpdate
@@ -46,6 +47,7 @@ from grievances.selectors import grievance_by_code, grievance_statistics, public
 from grievances.services import triage
 from grievances.services.filing import grievance_file
 from grievances.throttling import GrievanceFilingThrottle, client_address
+from grievances.workflows import GRIEVANCE_WORKFLOW
 
 PUBLIC_ACTIONS = {"create", "track", "statistics"}
 
@@ -177,6 +179,8 @@ class GrievanceViewSet(
     @action(detail=True, methods=["post"])
     def transition(self, request, *args, **kwargs):
         grievance = self.get_object()
+        if not any(move.allowed(request.user, grievance) for move in GRIEVANCE_WORKFLOW.values()):
+            raise NotPermitted(_("Your role may not change the status of a grievance."))
         body = GrievanceTransitionSerializer(
             data=request.data, context=self.get_serializer_context()
         )
