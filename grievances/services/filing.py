@@ -167,7 +167,12 @@ def grievance_file(
         phone=str(contact_phone or "").strip(),
     )
     grievance.full_clean()
-    contact.full_clean(exclude=["grievance"])
+    try:
+        contact.full_clean(exclude=["grievance"])
+    except ValidationError as error:  # named as the caller sent them: contact_email, ...
+        raise ValidationError(
+            {f"contact_{field}": messages for field, messages in error.message_dict.items()}
+        ) from error
 
     storage = evidence_storage()
     stored_names: list[str] = []
