@@ -1,7 +1,5 @@
 """Web forms. They only shape input: every rule is in grievances.services."""
 
-from decimal import ROUND_HALF_EVEN, Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +12,6 @@ from grievances.models import (
     TEXT_MAX_LENGTH,
     GrievanceCategory,
 )
-
-SIX_PLACES = Decimal("0.000001")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -99,18 +95,6 @@ class GrievanceForm(forms.Form):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("This form was not filled in by a person."))
         return ""
-
-    def _degree(self, name):
-        value = self.cleaned_data.get(name)
-        if value is None:
-            return None
-        return Decimal(repr(value)).quantize(SIX_PLACES, rounding=ROUND_HALF_EVEN)
-
-    def clean_latitude(self):
-        return self._degree("latitude")
-
-    def clean_longitude(self):
-        return self._degree("longitude")
 
 
 class TrackForm(forms.Form):

@@ -3,7 +3,6 @@ see the grievance (querysets.py), with the complainant's contact only for triage
 and never for an anonymous complainant. Every write goes through grievances.services."""
 
 import math
-from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -25,7 +24,6 @@ from grievances.models import (
 from grievances.selectors import is_overdue, public_updates
 
 UNKNOWN_AGENCY = _("Unknown agency: no agency with id {pk_value}.")
-SIX_PLACES = Decimal("0.000001")
 
 
 def agencies():
@@ -50,13 +48,13 @@ class AgencyField(serializers.PrimaryKeyRelatedField):
 
 
 class CoordinateField(serializers.FloatField):
-    """A degree as phones give it (many decimals), kept to six places (about 10 cm)."""
+    """A degree as phones give it (many decimals); the service keeps six places."""
 
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         if not math.isfinite(value):
             self.fail("invalid")
-        return Decimal(repr(value)).quantize(SIX_PLACES, rounding=ROUND_HALF_EVEN)
+        return value
 
 
 class GrievanceFilingSerializer(serializers.Serializer):

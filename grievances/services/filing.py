@@ -11,6 +11,7 @@
 import datetime
 import hashlib
 import hmac
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +36,7 @@ from grievances.workdays import working_calendar
 VERIFY_WORKING_DAYS = 3
 DUPLICATE_WINDOW = datetime.timedelta(days=1)
 ATTACHMENT_FOLDER = "grievances"
+SIX_PLACES = Decimal("0.000001")
 
 
 def client_digest(client: str) -> str:
@@ -63,6 +65,19 @@ def _checked_description(description) -> str:
             }
         )
     return description
+
+
+def _degree(value, field: str):
+    """A coordinate as phones give it (many decimals), kept to six places (about 10 cm)."""
+    if value is None or value == "":
+        return None
+    try:
+        degree = Decimal(str(value)).quantize(SIX_PLACES, rounding=ROUND_HALF_EVEN)
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError({field: [_("Give a number of degrees.")]}) from error
+    if not degree.is_finite():
+        raise ValidationError({field: [_("Give a number of degrees.")]})
+    return degree
 
 
 def _recent_duplicate(client: str, digest: str, now) -> Grievance | None:
@@ -133,6 +148,7 @@ def grievance_file(
         raise ValidationError({"category": [_("Choose one of the categories offered.")]})
     if agency is not None and agency.kind != OrganizationKind.AGENCY:
         raise ValidationError({"agency": [_("Choose a government agency.")]})
+    latitude, longitude = _degree(latitude, "latitude"), _degree(longitude, "longitude")
     if (latitude is None) != (longitude is None):
         raise ValidationError({"latitude": [_("Give both latitude and longitude, or neither.")]})
 
