@@ -1,7 +1,7 @@
 """`/grievances/`: filing (no login, throttled), tracking by code (no login), statistics
 (no login); the list, detail, triage and history for those who may see a grievance."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -58,10 +58,14 @@ class GrievanceFilter(filters.FilterSet):
     escalation = filters.MultipleChoiceFilter(choices=Escalation.choices)
     submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_before = filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
+    search = filters.CharFilter(method="search_text", help_text="Description or location.")
 
     class Meta:
         model = Grievance
         fields = ["status", "category", "referred_agency", "engagement", "assigned_to"]
+
+    def search_text(self, queryset, name, value):
+        return queryset.filter(Q(description__icontains=value) | Q(location__icontains=value))
 
 
 class GrievanceViewSet(
