@@ -6,6 +6,7 @@ from api.views.accounts import OrganizationViewSet, TokenView, UserViewSet
 from api.views.engagements import EngagementViewSet, MemberViewSet
 from api.views.evidence import EvidenceViewSet
 from api.views.findings import FindingViewSet, RecommendationViewSet, ResponseViewSet
+from api.views.grievances import GrievanceViewSet
 from api.views.sanctions import SanctionViewSet
 
 router = DefaultRouter()
@@ -17,6 +18,7 @@ router.register("findings", FindingViewSet, basename="finding")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("responses", ResponseViewSet, basename="response")
 router.register("sanctions", SanctionViewSet, basename="sanction")
+router.register("grievances", GrievanceViewSet, basename="grievance")
 
 member_list = MemberViewSet.as_view({"get": "list", "post": "create"})
 member_detail = MemberViewSet.as_view({"get": "retrieve", "delete": "destroy"})

@@ -181,6 +181,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "60/minute"),
         "grievance_submit": os.environ.get("THROTTLE_GRIEVANCE", "10/hour"),
+        "grievance_open311": os.environ.get("THROTTLE_OPEN311", "300/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

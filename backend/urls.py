@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("open311/v2/", include("grievances.open311_urls")),
+    path("", include("grievances.urls")),
     path("", include("audits.urls")),
 ]

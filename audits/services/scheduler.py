@@ -43,6 +43,7 @@ class DailySummary:
     digests_sent: int = 0
     digests_skipped: int = 0  # already sent today
     errors: list[str] = field(default_factory=list)
+    grievances_escalated: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -55,6 +56,7 @@ class DailySummary:
             "digests_sent": self.digests_sent,
             "digests_skipped": self.digests_skipped,
             "errors": self.errors,
+            "grievances_escalated": self.grievances_escalated,
         }
 
 
@@ -90,6 +92,8 @@ def _run_steps(summary: DailySummary, report: Callable) -> None:
     events += _mature_suspensions(summary)
     report(_("3/4 Disallowances and charges not appealed in time"))
     events += _finalise_unappealed(summary)
+    report(_("Grievances past their working-day deadlines"))
+    _escalate_grievances(summary)
     report(_("4/4 Reminder digests"))
     _send_digests(summary, events)
 
@@ -175,6 +179,13 @@ def _finalise_unappealed(summary: DailySummary) -> list[tuple]:
             )
         )
     return events
+
+
+def _escalate_grievances(summary: DailySummary) -> None:
+    from grievances.services.deadlines import grievance_escalate_lapsed
+
+    escalated = grievance_escalate_lapsed(today=summary.day)
+    summary.grievances_escalated = [grievance.grouped_code for grievance in escalated]
 
 
 # --- the digest --------------------------------------------------------------------------

@@ -123,6 +123,7 @@ class Command(BaseCommand):
             engagement = self._engagement(organizations, users)
             evidence = self._evidence(engagement, users)
             self._finding(engagement, users, evidence)
+            self._grievances(organizations, users, engagement)
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Created: {', '.join(self.created)}."))
         else:
@@ -224,6 +225,16 @@ class Command(BaseCommand):
         )
         findings.recommendation_create(by=users["leader"], finding=finding, text=RECOMMENDATION)
         self.created.append("draft finding with a recommendation")
+
+    def _grievances(self, organizations, users, engagement) -> None:
+        from grievances.demo import load_demo_grievances
+
+        self.created += load_demo_grievances(
+            agency=organizations["dpwh_deo"],
+            supervisor=users["supervisor"],
+            respondent=users["agency"],
+            engagement=engagement,
+        )
 
     def _print_logins(self) -> None:
         width = max(len(username) for username, *_rest in USERS)

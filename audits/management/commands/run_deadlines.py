@@ -47,5 +47,10 @@ class Command(BaseCommand):
                 f"{summary.digests_skipped} already sent today"
             )
         )
+        if summary.grievances_escalated:
+            self.stdout.write(
+                f"{len(summary.grievances_escalated)} grievance(s) escalated: "
+                f"{', '.join(summary.grievances_escalated)}"
+            )
         for error in summary.errors:
             self.stderr.write(self.style.ERROR(f"error: {error}"))
