@@ -6,6 +6,7 @@ from api.views.accounts import OrganizationViewSet, TokenView, UserViewSet
 from api.views.engagements import EngagementViewSet, MemberViewSet
 from api.views.evidence import EvidenceViewSet
 from api.views.findings import FindingViewSet, RecommendationViewSet, ResponseViewSet
+from api.views.programme import ProcedureViewSet, ProgrammeTemplateViewSet, ReviewNoteViewSet
 from api.views.sanctions import SanctionViewSet
 
 router = DefaultRouter()
@@ -17,6 +18,9 @@ router.register("findings", FindingViewSet, basename="finding")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("responses", ResponseViewSet, basename="response")
 router.register("sanctions", SanctionViewSet, basename="sanction")
+router.register("procedures", ProcedureViewSet, basename="procedure")
+router.register("review-notes", ReviewNoteViewSet, basename="review-note")
+router.register("programme-templates", ProgrammeTemplateViewSet, basename="programme-template")
 
 member_list = MemberViewSet.as_view({"get": "list", "post": "create"})
 member_detail = MemberViewSet.as_view({"get": "retrieve", "delete": "destroy"})

@@ -17,6 +17,7 @@ from audits.evidence_files import serve_evidence_file, serve_evidence_preview
 from audits.models import Evidence, EvidenceAccess
 from audits.services.evidence import evidence_file
 from audits.upload_handlers import limit_uploads
+from programme.services.procedures import procedure_file_evidence
 
 # Roles that can be on an engagement team; the service decides per engagement.
 EVIDENCE_FILER_ROLES = {Role.SUPERVISOR, Role.AUDITOR, Role.CSO_AUDITOR}
@@ -93,7 +94,19 @@ class EvidenceViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
         values = dict(form.validated_data)
         upload = values.pop("file")
         engagement = values.pop("engagement")
-        evidence = evidence_file(by=request.user, engagement=engagement, upload=upload, **values)
+        procedure = values.pop("procedure", None)
+        if procedure is None:
+            evidence = evidence_file(
+                by=request.user, engagement=engagement, upload=upload, **values
+            )
+        else:  # filed against a task of the audit programme
+            evidence = procedure_file_evidence(
+                by=request.user,
+                procedure=procedure,
+                engagement=engagement,
+                upload=upload,
+                **values,
+            )
         created = not getattr(evidence, "was_already_filed", False)
         data = self.representation(self.get_queryset().get(pk=evidence.pk))
         return Response(

@@ -187,7 +187,6 @@ def _check_may_change(procedure: Procedure, *, by, changed: list[str]) -> None:
 @transaction.atomic
 def procedure_update(procedure: Procedure, *, by, change_reason: str = "", **fields) -> Procedure:
     procedure = _locked(procedure)
-    _check_open_engagement(procedure.engagement)
     change_reason = checked_reason(change_reason, field="change_reason")
     links = {name: fields.pop(name) for name in list(fields) if name in M2M_FIELDS}
     changed = assign_fields(procedure, fields, set(may.PROCEDURE_FIELDS) - M2M_FIELDS)
@@ -200,6 +199,7 @@ def procedure_update(procedure: Procedure, *, by, change_reason: str = "", **fie
     if not changed:
         return procedure
     _check_may_change(procedure, by=by, changed=changed)
+    _check_open_engagement(procedure.engagement)
     listed = ", ".join(changed)
     content_changed = [name for name in changed if name not in may.CITATION_FIELDS]
     if content_changed and procedure.status in REOPENED_BY_CHANGE:
