@@ -316,3 +316,21 @@ def procedure_file_evidence(*, by, procedure: Procedure, engagement: Engagement,
     evidence = evidence_file(by=by, engagement=engagement, **fields)
     procedure_link_evidence(procedure, by=by, evidence=evidence)
     return evidence
+
+
+@transaction.atomic
+def finding_cite_procedures(*, by, finding: Finding, procedures) -> list[Procedure]:
+    """Make `procedures` exactly the working papers a finding rests on (each change is a
+    version of the procedure it touches)."""
+    wanted = {procedure.pk for procedure in procedures}
+    engagement_procedures = Procedure.objects.filter(engagement_id=finding.engagement_id)
+    if wanted - set(engagement_procedures.values_list("pk", flat=True)):
+        raise ValidationError(
+            {"procedures": [_("A finding rests on procedures of its own engagement only.")]}
+        )
+    touched = []
+    current = set(engagement_procedures.filter(findings=finding).values_list("pk", flat=True))
+    for procedure in engagement_procedures.filter(pk__in=wanted ^ current).order_by("number"):
+        findings = set(procedure.findings.values_list("pk", flat=True)) ^ {finding.pk}
+        touched.append(procedure_update(procedure, by=by, findings=sorted(findings)))
+    return touched
