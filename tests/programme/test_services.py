@@ -13,8 +13,8 @@ from audits.services.engagements import engagement_transition
 from programme.choices import ProcedureStatus as P
 from programme.models import Procedure, ProgrammeTemplate, ReviewNote, TemplateProcedure
 from programme.seed import PILOT_TEMPLATES, seed_pilot_templates
-from programme.selectors import programme_for_report, progress_by_person, tasks_for
 from programme.selectors import engagement_programme as programme_rows
+from programme.selectors import programme_for_report, progress_by_person, tasks_for
 from programme.services import procedures as services
 from programme.services import review_notes as notes
 from programme.services import templates as templates
@@ -291,9 +291,7 @@ def test_a_template_is_applied_in_planning_only():
     assert created[0].template_procedure.template == template
     assert created[0].history.first().history_change_reason == "From template: Road works"
     with pytest.raises(NotPermitted):
-        templates.template_apply(
-            template, by=world.users["team_cso"], engagement=world.engagement
-        )
+        templates.template_apply(template, by=world.users["team_cso"], engagement=world.engagement)
     engagement_transition(
         world.engagement, by=world.users["team_leader"], to=EngagementStatus.FIELDWORK
     )
