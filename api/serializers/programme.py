@@ -27,8 +27,25 @@ PROCEDURE_READ_ONLY = [
 ]
 
 
+class IdList(serializers.ManyRelatedField):
+    """A list of ids; a JSON object is refused (DRF would read `{}` as an empty list)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class VisibleIds(VisibleRelatedField):
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        field = super().many_init(*args, **kwargs)
+        field.__class__ = IdList
+        return field
+
+
 def _visible_many(model, noun):
-    return VisibleRelatedField(
+    return VisibleIds(
         queryset=model.objects.all(),
         many=True,
         required=False,
