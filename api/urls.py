@@ -7,6 +7,7 @@ from api.views.engagements import EngagementViewSet, MemberViewSet
 from api.views.evidence import EvidenceViewSet
 from api.views.findings import FindingViewSet, RecommendationViewSet, ResponseViewSet
 from api.views.grievances import GrievanceViewSet
+from api.views.programme import ProcedureViewSet, ProgrammeTemplateViewSet, ReviewNoteViewSet
 from api.views.sanctions import SanctionViewSet
 
 router = DefaultRouter()
@@ -19,6 +20,9 @@ router.register("recommendations", RecommendationViewSet, basename="recommendati
 router.register("responses", ResponseViewSet, basename="response")
 router.register("sanctions", SanctionViewSet, basename="sanction")
 router.register("grievances", GrievanceViewSet, basename="grievance")
+router.register("procedures", ProcedureViewSet, basename="procedure")
+router.register("review-notes", ReviewNoteViewSet, basename="review-note")
+router.register("programme-templates", ProgrammeTemplateViewSet, basename="programme-template")
 
 member_list = MemberViewSet.as_view({"get": "list", "post": "create"})
 member_detail = MemberViewSet.as_view({"get": "retrieve", "delete": "destroy"})

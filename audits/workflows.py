@@ -39,6 +39,11 @@ class Move:
 
 Workflow = dict[tuple[str, str], Move]
 
+# Checks another app adds to a move without this module knowing it, keyed by
+# (model label, source, target): `guard(obj, user=, reason=)` raises a DomainError to refuse.
+# The audit programme keeps an engagement in fieldwork while its work is open.
+MOVE_GUARDS: dict[tuple[str, str, str], list[Callable]] = {}
+
 ENGAGEMENT_WORKFLOW: Workflow = {
     (E.PLANNING, E.FIELDWORK): Move(_("Start fieldwork"), can.is_team_leader_or_supervisor),
     (E.FIELDWORK, E.REPORTING): Move(_("Start reporting"), can.is_team_leader_or_supervisor),
@@ -200,6 +205,8 @@ def apply_transition(
                 raise TransitionNotAllowed(refusal)
         if move.reason_required and not reason:
             raise ValidationError({"reason": [_("A reason is required for this change.")]})
+        for guard in MOVE_GUARDS.get((locked._meta.label_lower, source, to), ()):
+            guard(locked, user=user, reason=reason)
         locked.status = to
         if before_save is not None:
             before_save(locked, source, user, reason)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "audits",
     "grievances",
     "reports",
+    "programme",
     "api",
 ]
 

@@ -7,4 +7,5 @@ urlpatterns = [
     path("open311/v2/", include("grievances.open311_urls")),
     path("", include("grievances.urls")),
     path("", include("audits.urls")),
+    path("", include("programme.urls")),
 ]

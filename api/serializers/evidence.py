@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from audits.models import Engagement, Evidence, EvidenceAccess
 from audits.validators import PLAUSIBLE_DATE
+from programme.models import Procedure
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -97,6 +98,13 @@ class EvidenceCreateSerializer(serializers.Serializer):
         max_length=64,
         help_text=_("Optional: a retry with the same reference returns the first item."),
     )
+    procedure = serializers.PrimaryKeyRelatedField(
+        queryset=Procedure.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown procedure {pk_value}.")},
+        help_text=_("Optional: the programme procedure (same engagement) it is filed against."),
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -105,6 +113,7 @@ class EvidenceCreateSerializer(serializers.Serializer):
         if user is not None:
             fields["engagement"].queryset = Engagement.objects.visible_to(user)
             fields["supersedes"].queryset = Evidence.objects.visible_to(user)
+            fields["procedure"].queryset = Procedure.objects.visible_to(user)
         return fields
 
 

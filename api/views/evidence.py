@@ -19,6 +19,7 @@ from audits.exceptions import DuplicateEvidence
 from audits.models import Evidence, EvidenceAccess
 from audits.services.evidence import evidence_file
 from audits.upload_handlers import limit_uploads
+from programme.services.procedures import procedure_file_evidence
 
 # Roles that can be on an engagement team; the service decides per engagement.
 EVIDENCE_FILER_ROLES = {Role.SUPERVISOR, Role.AUDITOR, Role.CSO_AUDITOR}
@@ -99,10 +100,20 @@ class EvidenceViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
         values = dict(form.validated_data)
         upload = values.pop("file")
         engagement = values.pop("engagement")
+        procedure = values.pop("procedure", None)
         try:
-            evidence = evidence_file(
-                by=request.user, engagement=engagement, upload=upload, **values
-            )
+            if procedure is None:
+                evidence = evidence_file(
+                    by=request.user, engagement=engagement, upload=upload, **values
+                )
+            else:  # filed against a task of the audit programme
+                evidence = procedure_file_evidence(
+                    by=request.user,
+                    procedure=procedure,
+                    engagement=engagement,
+                    upload=upload,
+                    **values,
+                )
         except DuplicateEvidence as duplicate:
             existing = duplicate.existing
             body = {

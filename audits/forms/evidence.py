@@ -37,3 +37,5 @@ class EvidenceForm(forms.Form):
     )
     supersedes = forms.IntegerField(required=False, widget=forms.HiddenInput)
     client_reference = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # The audit programme's task the item is filed against (optional).
+    procedure = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -3,6 +3,8 @@
 Every page finds the evidence through `visible_to()` first (404 otherwise); files are
 served only by these views, each serving recorded in the chain of custody."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,8 @@ from audits.models import Engagement, Evidence, EvidenceAccess
 from audits.services.evidence import FILING_STATUSES, evidence_file
 from audits.upload_handlers import limit_uploads
 from audits.views.service_errors import SERVICE_ERRORS, add_service_error
+from programme.models import Procedure
+from programme.services.procedures import procedure_file_evidence
 
 
 def _visible_evidence(request, pk) -> Evidence:
@@ -59,12 +63,13 @@ def evidence_new(request, engagement_pk):
 def _evidence_new(request, engagement_pk):
     engagement = _filing_engagement(request, engagement_pk)
     supersedes = _superseded_item(request, engagement)
+    procedure = _task_of(request, engagement)
     status = 200
     if request.method == "POST":
         form = EvidenceForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                evidence = _file_from_form(request, engagement, form, supersedes)
+                evidence = _file_from_form(request, engagement, form, supersedes, procedure)
             except SERVICE_ERRORS as error:
                 add_service_error(form, error)
                 status = getattr(error, "status_code", 400)
@@ -74,12 +79,18 @@ def _evidence_new(request, engagement_pk):
         else:
             status = 400
     else:
-        form = EvidenceForm(initial={"supersedes": supersedes.pk if supersedes else None})
-    return _render_form(request, engagement, form, supersedes, status=status)
+        form = EvidenceForm(
+            initial={
+                "supersedes": supersedes.pk if supersedes else None,
+                "procedure": procedure.pk if procedure else None,
+            }
+        )
+    return _render_form(request, engagement, form, supersedes, status=status, procedure=procedure)
 
 
-def _render_form(request, engagement, form, supersedes, *, status, upload_error=""):
+def _render_form(request, engagement, form, supersedes, *, status, upload_error="", procedure=None):
     context = {
+        "procedure": procedure,
         "upload_error": upload_error,
         "engagement": engagement,
         "form": form,
@@ -100,9 +111,23 @@ def _superseded_item(request, engagement):
         raise Http404 from error
 
 
-def _file_from_form(request, engagement, form, supersedes):
+def _task_of(request, engagement):
+    """The programme procedure the item is filed against (`?procedure=`), if any."""
+    pk = request.POST.get("procedure") or request.GET.get("procedure")
+    if not pk:
+        return None
+    try:
+        return Procedure.objects.visible_to(request.user).get(pk=int(pk), engagement=engagement)
+    except (ValueError, Procedure.DoesNotExist) as error:
+        raise Http404 from error
+
+
+def _file_from_form(request, engagement, form, supersedes, procedure=None):
     data = form.cleaned_data
-    return evidence_file(
+    file = evidence_file
+    if procedure is not None:
+        file = functools.partial(procedure_file_evidence, procedure=procedure)
+    return file(
         by=request.user,
         engagement=engagement,
         kind=data["kind"],

@@ -15,6 +15,7 @@ from django.utils import timezone
 from audits.choices import EngagementStatus, OrganizationKind, Role, TeamRole
 from audits.models import Engagement, Evidence, Finding, Organization, User
 from audits.services import accounts, engagements, evidence, findings
+from programme.services.demo import load_demo_programme
 
 DEMO_PASSWORD = "cpa-demo-2026"
 TEAM_NOTES = {"leader": ", team leader", "auditor": ", on the team", "citizen": ", on the team"}
@@ -124,6 +125,7 @@ class Command(BaseCommand):
             evidence = self._evidence(engagement, users)
             self._finding(engagement, users, evidence)
             self._grievances(organizations, users, engagement)
+            self.created += load_demo_programme(engagement, users)
         if self.created:
             self.stdout.write(self.style.SUCCESS(f"Created: {', '.join(self.created)}."))
         else:

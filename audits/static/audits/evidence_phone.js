@@ -362,7 +362,8 @@
         latitude: fieldValue("latitude"),
         longitude: fieldValue("longitude"),
         captured_at: captured ? new Date(captured).toISOString() : "",
-        supersedes: fieldValue("supersedes")
+        supersedes: fieldValue("supersedes"),
+        procedure: fieldValue("procedure")
       }
     };
     queue.put(item).then(function () {
