@@ -6,6 +6,8 @@ from api.views.accounts import OrganizationViewSet, TokenView, UserViewSet
 from api.views.engagements import EngagementViewSet, MemberViewSet
 from api.views.evidence import EvidenceViewSet
 from api.views.findings import FindingViewSet, RecommendationViewSet, ResponseViewSet
+from api.views.open_data import OpenFindingsView, OpenRecommendationsView, OpenSanctionsView
+from api.views.reports import ReportViewSet
 from api.views.sanctions import SanctionViewSet
 
 router = DefaultRouter()
@@ -17,6 +19,7 @@ router.register("findings", FindingViewSet, basename="finding")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("responses", ResponseViewSet, basename="response")
 router.register("sanctions", SanctionViewSet, basename="sanction")
+router.register("reports", ReportViewSet, basename="report")
 
 member_list = MemberViewSet.as_view({"get": "list", "post": "create"})
 member_detail = MemberViewSet.as_view({"get": "retrieve", "delete": "destroy"})
@@ -31,5 +34,12 @@ urlpatterns = [
         member_detail,
         name="engagement-member-detail",
     ),
+    path("open-data/findings/", OpenFindingsView.as_view(), name="open-data-findings"),
+    path(
+        "open-data/recommendations/",
+        OpenRecommendationsView.as_view(),
+        name="open-data-recommendations",
+    ),
+    path("open-data/sanctions/", OpenSanctionsView.as_view(), name="open-data-sanctions"),
     path("", include(router.urls)),
 ]
