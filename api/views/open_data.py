@@ -2,7 +2,9 @@
 has been issued, as JSON (default) or CSV (`?format=csv`), with filters."""
 
 import csv
+import datetime
 import io
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +34,15 @@ class CSVRenderer(renderers.BaseRenderer):
             writer.writeheader()
             writer.writerows(data)
         return buffer.getvalue().encode("utf-8")
+
+
+def _plain(value):
+    """Money as a decimal string ("1250000.00"), dates as YYYY-MM-DD (API.md)."""
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01")))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 class OpenDataFilterSerializer(serializers.Serializer):
@@ -71,7 +82,10 @@ class OpenDataView(APIView):
             data=request.query_params.dict(), context={"dataset": self.dataset}
         )
         params.is_valid(raise_exception=True)
-        rows = list(open_data.DATASETS[self.dataset][0](params.validated_data))
+        rows = [
+            {key: _plain(value) for key, value in row.items()}
+            for row in open_data.DATASETS[self.dataset][0](params.validated_data)
+        ]
         response = Response(rows)
         if (
             getattr(request, "accepted_renderer", None)
