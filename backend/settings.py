@@ -250,3 +250,9 @@ CELERY_BEAT_SCHEDULE["fail-stale-reports"] = {
     "task": "reports.tasks.fail_stale_reports",
     "schedule": crontab(minute="*/5"),
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ReportKindEnum": "reports.choices.ReportKind",
+        "ReportStatusEnum": "reports.choices.ReportStatus",
+    }
+)
