@@ -8,6 +8,8 @@ from api.views.evidence import EvidenceViewSet
 from api.views.findings import FindingViewSet, RecommendationViewSet, ResponseViewSet
 from api.views.grievances import GrievanceViewSet
 from api.views.programme import ProcedureViewSet, ProgrammeTemplateViewSet, ReviewNoteViewSet
+from api.views.open_data import OpenFindingsView, OpenRecommendationsView, OpenSanctionsView
+from api.views.reports import ReportViewSet
 from api.views.sanctions import SanctionViewSet
 
 router = DefaultRouter()
@@ -23,6 +25,7 @@ router.register("grievances", GrievanceViewSet, basename="grievance")
 router.register("procedures", ProcedureViewSet, basename="procedure")
 router.register("review-notes", ReviewNoteViewSet, basename="review-note")
 router.register("programme-templates", ProgrammeTemplateViewSet, basename="programme-template")
+router.register("reports", ReportViewSet, basename="report")
 
 member_list = MemberViewSet.as_view({"get": "list", "post": "create"})
 member_detail = MemberViewSet.as_view({"get": "retrieve", "delete": "destroy"})
@@ -37,5 +40,12 @@ urlpatterns = [
         member_detail,
         name="engagement-member-detail",
     ),
+    path("open-data/findings/", OpenFindingsView.as_view(), name="open-data-findings"),
+    path(
+        "open-data/recommendations/",
+        OpenRecommendationsView.as_view(),
+        name="open-data-recommendations",
+    ),
+    path("open-data/sanctions/", OpenSanctionsView.as_view(), name="open-data-sanctions"),
     path("", include(router.urls)),
 ]

@@ -240,3 +240,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Reports (issue 10) -------------------------------------------------------------------
+# Where report jobs run: "thread" (default without a broker), "celery" (default with one)
+# or "inline" (tests). A job silent for REPORTS_JOB_TIMEOUT seconds is marked failed.
+REPORTS_JOB_RUNNER = os.environ.get("REPORTS_JOB_RUNNER", "")
+REPORTS_JOB_TIMEOUT = int(os.environ.get("REPORTS_JOB_TIMEOUT", 15 * 60))
+# The address printed (as a QR code) on approved reports for anyone to check them.
+REPORTS_PUBLIC_URL = os.environ.get("REPORTS_PUBLIC_URL", "http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["fail-stale-reports"] = {
+    "task": "reports.tasks.fail_stale_reports",
+    "schedule": crontab(minute="*/5"),
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ReportKindEnum": "reports.choices.ReportKind",
+        "ReportStatusEnum": "reports.choices.ReportStatus",
+    }
+)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("grievances.urls")),
     path("", include("audits.urls")),
     path("", include("programme.urls")),
+    path("", include("reports.urls")),
 ]

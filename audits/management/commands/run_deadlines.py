@@ -28,6 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = _date(options["date"]) if options["date"] else None
+        if not options["dry_run"]:
+            from reports.services.generation import report_fail_stale
+
+            report_fail_stale()  # report jobs whose worker died (issue 10)
         summary = run_daily(
             today=today,
             dry_run=options["dry_run"],

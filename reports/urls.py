@@ -1,0 +1,18 @@
+"""Report pages (logged in) and the public ones: verification, published reports, open data."""
+
+from django.urls import path
+
+from reports import views
+
+urlpatterns = [
+    path("reports/new/", views.report_new, name="report-new"),
+    path("reports/<int:pk>/", views.report_page, name="report-page"),
+    path("reports/<int:pk>/file/", views.report_page_file, name="report-page-file"),
+    path("reports/<int:pk>/approve/", views.report_approve_page, name="report-approve-page"),
+    path("verify/", views.verify, name="report-verify"),
+    path("verify/report/<int:pk>/", views.verify_report, name="report-verify-report"),
+    path("verify/<str:sha256>/", views.verify_hash, name="report-verify-hash"),
+    path("published/", views.published, name="reports-published"),
+    path("published/<int:pk>/file/", views.published_file, name="reports-published-file"),
+    path("open-data/", views.open_data_page, name="open-data"),
+]
