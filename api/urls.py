@@ -7,6 +7,7 @@ from api.views.engagements import EngagementViewSet, MemberViewSet
 from api.views.evidence import EvidenceViewSet
 from api.views.findings import FindingViewSet, RecommendationViewSet, ResponseViewSet
 from api.views.sanctions import SanctionViewSet
+from api.views.security import ApiTokenViewSet, SecurityEventViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -17,6 +18,8 @@ router.register("findings", FindingViewSet, basename="finding")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("responses", ResponseViewSet, basename="response")
 router.register("sanctions", SanctionViewSet, basename="sanction")
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
+router.register("security-events", SecurityEventViewSet, basename="security-event")
 
 member_list = MemberViewSet.as_view({"get": "list", "post": "create"})
 member_detail = MemberViewSet.as_view({"get": "retrieve", "delete": "destroy"})
