@@ -15,8 +15,13 @@ class TestEngagementMatrix(EndpointMatrix):
     list_url = "/api/v1/engagements/"
     status = EngagementStatus.FIELDWORK
     visible = SAI_AND_TEAM | {"agency_respondent", "parent_agency_respondent"}
-    create = {"supervisor": 201, "team_leader": 201, "team_auditor": 201,
-              "outsider_auditor": 201, "granted_expert": 201}
+    create = {
+        "supervisor": 201,
+        "team_leader": 201,
+        "team_auditor": 201,
+        "outsider_auditor": 201,
+        "granted_expert": 201,
+    }
     update = {"supervisor": 200, "team_leader": 200}
     transition = ("reporting", {"supervisor": 200, "team_leader": 200})
 
