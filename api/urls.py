@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api.views.accounts import OrganizationViewSet, TokenView, UserViewSet
@@ -27,7 +27,7 @@ member_detail = MemberViewSet.as_view({"get": "retrieve", "delete": "destroy"})
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("engagements/<int:engagement_pk>/members/", member_list, name="engagement-members"),
     path(
         "engagements/<int:engagement_pk>/members/<int:pk>/",

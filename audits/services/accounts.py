@@ -19,7 +19,7 @@ ORGANIZATION_FIELDS = {
 USER_FIELDS = {"username", "full_name", "email", "role", "organization", "is_active"}
 
 
-def _check_organization(organization: Organization, changed: list[str]) -> None:
+def check_organization(organization: Organization, changed: list[str]) -> None:
     """What the model alone cannot know: its neighbours must still fit its kind."""
     errors = {}
     if organization.parent_id and organization.parent.kind != organization.kind:
@@ -43,14 +43,14 @@ def _check_organization(organization: Organization, changed: list[str]) -> None:
 def organization_create(*, by, **fields) -> Organization:
     organization = Organization()
     changed = assign_fields(organization, fields, ORGANIZATION_FIELDS)
-    _check_organization(organization, changed)
+    check_organization(organization, changed)
     return save_tracked(organization, by=by, reason="created")
 
 
 @transaction.atomic
 def organization_update(organization: Organization, *, by, **fields) -> Organization:
     changed = assign_fields(organization, fields, ORGANIZATION_FIELDS)
-    _check_organization(organization, changed)
+    check_organization(organization, changed)
     return save_tracked(organization, by=by, reason="changed " + ", ".join(changed))
 
 
