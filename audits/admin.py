@@ -5,9 +5,10 @@ deleted, and no audit record is deleted. Statuses move only through the workflow
 they are read-only. Filed evidence, agency responses, payments and the team (which
 changes through `member_add`/`member_remove` on the engagement page) are read-only here."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,7 +30,7 @@ from audits.models import (
     SanctionPayment,
     User,
 )
-from audits.services.accounts import staff_flag_for
+from audits.services.accounts import check_organization, staff_flag_for
 
 ADMIN_CHANGE_REASON = _("Changed in the administration site")
 
@@ -87,8 +88,20 @@ class ReadOnlyTrackedAdmin(ReadOnlyAccess, TrackedAdmin):
     the workflow and team rules apply; the admin shows them and their history."""
 
 
+class OrganizationAdminForm(forms.ModelForm):
+    """The service's rules about an organisation's neighbours apply here too."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            check_organization(self.instance, self.changed_data)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 @admin.register(Organization)
 class OrganizationAdmin(TrackedAdmin):
+    form = OrganizationAdminForm
     list_display = ["name", "kind", "parent", "accreditation_number", "accredited_until"]
     list_filter = ["kind"]
     search_fields = ["name", "accreditation_number"]

@@ -1,11 +1,25 @@
 import html
+import logging
 
 from django.conf import settings
+from django.http import UnreadablePostError
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import DataAndFiles, MultiPartParser
+from rest_framework.parsers import DataAndFiles, JSONParser, MultiPartParser
+
+logger = logging.getLogger("security")
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON nested deeper than Python's recursion limit is a 400, not a RecursionError."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as error:
+            raise ParseError(_("JSON parse error - nested too deeply.")) from error
 
 
 class _RefusingUnsafeNames(DjangoMultiPartParser):
@@ -34,4 +48,9 @@ class StrictMultiPartParser(MultiPartParser):
             data, files = parser.parse()
         except MultiPartParserError as error:
             raise ParseError(_("Multipart form parse error - %s") % error) from error
+        except UnreadablePostError as error:
+            logger.warning("aborted upload: %s %s (%s)", request.method, request.path, error)
+            raise ParseError(
+                _("The upload was interrupted before it was complete; nothing was stored.")
+            ) from error
         return DataAndFiles(data, files)

@@ -5,12 +5,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from api.base.parsers import StrictMultiPartParser
+from api.base.parsers import BoundedJSONParser, StrictMultiPartParser
 from api.base.viewsets import HistoryMixin, ScopedViewSet, etag_for
 from api.serializers.evidence import EvidenceCreateSerializer, EvidenceSerializer
 from audits.choices import EvidenceKind, Role
@@ -57,7 +57,7 @@ class EvidenceViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
     write_roles = EVIDENCE_FILER_ROLES
     filterset_class = EvidenceFilter
     ordering_fields = ["submitted_at", "captured_at", "size"]
-    parser_classes = [StrictMultiPartParser, FormParser, JSONParser]
+    parser_classes = [StrictMultiPartParser, FormParser, BoundedJSONParser]
 
     roles_guard_objects = False  # PATCH/PUT/DELETE: 404 or 405, never 403
 

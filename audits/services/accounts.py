@@ -1,3 +1,4 @@
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ ORGANIZATION_FIELDS = {
 USER_FIELDS = {"username", "full_name", "email", "role", "organization", "is_active"}
 
 
-def _check_organization(organization: Organization, changed: list[str]) -> None:
+def check_organization(organization: Organization, changed: list[str]) -> None:
     """What the model alone cannot know: its neighbours must still fit its kind."""
     errors = {}
     if organization.parent_id and organization.parent.kind != organization.kind:
@@ -42,14 +43,14 @@ def _check_organization(organization: Organization, changed: list[str]) -> None:
 def organization_create(*, by, **fields) -> Organization:
     organization = Organization()
     changed = assign_fields(organization, fields, ORGANIZATION_FIELDS)
-    _check_organization(organization, changed)
+    check_organization(organization, changed)
     return save_tracked(organization, by=by, reason="created")
 
 
 @transaction.atomic
 def organization_update(organization: Organization, *, by, **fields) -> Organization:
     changed = assign_fields(organization, fields, ORGANIZATION_FIELDS)
-    _check_organization(organization, changed)
+    check_organization(organization, changed)
     return save_tracked(organization, by=by, reason="changed " + ", ".join(changed))
 
 
@@ -58,12 +59,22 @@ def staff_flag_for(user: User) -> bool:
     return user.is_superuser or user.role == Role.SAI_ADMIN
 
 
+def _set_password(user: User, password: str) -> None:
+    """Django's validators, with the user's own attributes (username, name, email) known,
+    so a password like the username is refused here as in the admin."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    user.set_password(password)
+
+
 @transaction.atomic
 def user_create(*, by, password: str | None = None, **fields) -> User:
     user = User()
     assign_fields(user, fields, USER_FIELDS)
     if password:
-        user.set_password(password)
+        _set_password(user, password)
     else:
         user.set_unusable_password()
     user.is_staff = staff_flag_for(user)
@@ -76,7 +87,7 @@ def user_create(*, by, password: str | None = None, **fields) -> User:
 def user_update(user: User, *, by, password: str | None = None, **fields) -> User:
     assign_fields(user, fields, USER_FIELDS)
     if password:
-        user.set_password(password)
+        _set_password(user, password)
     user.is_staff = staff_flag_for(user)
     user.full_clean()
     user.save()

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 from django.test.client import ClientHandler
-from rest_framework.authtoken.models import Token
 
 from audits.choices import EngagementStatus, Role, TeamRole
 from audits.models import Evidence, EvidenceAccess
 from audits.models.files import evidence_storage
+from security.services.tokens import token_create
 from tests import evidence_samples as samples
 from tests.api.matrix import ACTORS, EndpointMatrix
 from tests.conftest import client_for
@@ -371,7 +371,7 @@ def multipart_file(path: Path, engagement_id: int, size: int, boundary="xYzBoUnD
 
 def raw_post(user, path: Path, length: int, boundary="xYzBoUnDaRy", declared_length=None):
     """POST a body streamed from disk through Django's full request handling."""
-    token, _created = Token.objects.get_or_create(user=user)
+    _token, secret = token_create(user=user)
     with path.open("rb") as stream:
         environ = {
             "REQUEST_METHOD": "POST",
@@ -382,7 +382,7 @@ def raw_post(user, path: Path, length: int, boundary="xYzBoUnDaRy", declared_len
             "wsgi.input": stream,
             "CONTENT_TYPE": f"multipart/form-data; boundary={boundary}",
             "CONTENT_LENGTH": str(declared_length or length),
-            "HTTP_AUTHORIZATION": f"Token {token.key}",
+            "HTTP_AUTHORIZATION": f"Token {secret}",
             "HTTP_ACCEPT": "application/json",
         }
         return ClientHandler(enforce_csrf_checks=True)(environ)
