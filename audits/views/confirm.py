@@ -144,10 +144,14 @@ def is_irreversible(obj, target) -> bool:
     return (obj._meta.model_name, target) in IRREVERSIBLE
 
 
-def ask_first(request, obj, *, target, cancel_url):
-    """The confirmation page for an irreversible move not yet confirmed, else None."""
+def ask_first(request, obj, *, target, cancel_url, workflow=None):
+    """The confirmation page for an irreversible move not yet confirmed, else None. A move
+    the `workflow` lacks from the object's status is not asked about: the service refuses
+    it with its own message."""
     describe = IRREVERSIBLE.get((obj._meta.model_name, target))
     if describe is None or request.POST.get(CONFIRMED_FIELD) == "1":
+        return None
+    if workflow is not None and (obj.status, target) not in workflow:
         return None
     title, what, who = describe(obj)
     fields = [

@@ -88,7 +88,13 @@ def engagement_detail(request, pk):
 def engagement_transition(request, pk):
     engagement = _visible_engagement(request, pk)
     cancel_url = reverse("engagement-detail", args=[engagement.pk])
-    asked = ask_first(request, engagement, target=request.POST.get("to"), cancel_url=cancel_url)
+    asked = ask_first(
+        request,
+        engagement,
+        target=request.POST.get("to"),
+        cancel_url=cancel_url,
+        workflow=ENGAGEMENT_WORKFLOW,
+    )
     if asked is not None:
         return asked
     engagement = post_transition(

@@ -190,7 +190,13 @@ def finding_detail(request, pk):
 def finding_transition(request, pk):
     finding = _visible_finding(request, pk)
     cancel_url = reverse("finding-detail", args=[finding.pk])
-    asked = ask_first(request, finding, target=request.POST.get("to"), cancel_url=cancel_url)
+    asked = ask_first(
+        request,
+        finding,
+        target=request.POST.get("to"),
+        cancel_url=cancel_url,
+        workflow=FINDING_WORKFLOW,
+    )
     if asked is not None:
         return asked
     finding = post_transition(

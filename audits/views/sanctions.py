@@ -118,7 +118,13 @@ def payment_add(request, pk):
 def sanction_transition(request, pk):
     sanction = _visible_sanction(request, pk)
     cancel_url = reverse("sanction-detail", args=[sanction.pk])
-    asked = ask_first(request, sanction, target=request.POST.get("to"), cancel_url=cancel_url)
+    asked = ask_first(
+        request,
+        sanction,
+        target=request.POST.get("to"),
+        cancel_url=cancel_url,
+        workflow=SANCTION_WORKFLOW,
+    )
     if asked is not None:
         return asked
     settling = request.POST.get("to") == SanctionStatus.SETTLED

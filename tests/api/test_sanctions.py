@@ -96,10 +96,14 @@ class TransitionOnly(EndpointMatrix):
 
 
 class TestSettleIssued(TransitionOnly):
-    transition = ("settled", WRITERS)
+    """A suspension settled on compliance, by hand: a supervisor of the SAI only (issue 11);
+    the team's auditors record payments and full payment settles it."""
+
+    transition = ("settled", {"supervisor": 200})
+    transition_extra = {"settlement_basis": "compliance"}
 
     def subject(self, world):
-        return sanction_in(world)
+        return sanction_in(world, kind=SanctionKind.SUSPENSION)
 
 
 class TestMatureSuspension(TransitionOnly):

@@ -66,10 +66,17 @@ def evidence_of():
 def draft(world, **fields):
     fields.setdefault("title", "Dike segment left unpaved")
     fields.setdefault("condition", "Segment 3 of the dike was left unpaved.")
+    fields.setdefault("criteria", "The contract requires a paved crest.")
+    fields.setdefault("cause", "The works were accepted without inspection.")
+    fields.setdefault("effect", "The crest erodes in the rain.")
     return finding_create(by=world.users["team_leader"], engagement=world.engagement, **fields)
 
 
 def issue(world, finding):
+    if not finding.recommendations.exists():  # a finding leaves the team complete
+        recommendation_create(
+            by=world.users["team_leader"], finding=finding, text="Pave segment 3."
+        )
     finding_transition(finding, by=world.users["team_leader"], to=FindingStatus.FOR_REVIEW)
     return finding_transition(finding, by=world.users["supervisor"], to=FindingStatus.ISSUED)
 
@@ -266,7 +273,7 @@ def test_team_leader_submits_and_supervisor_issues(client, world):
     client.force_login(world.users["team_leader"])
     assert client.post(url, {"to": "for_review"}).status_code == 302
     client.force_login(world.users["supervisor"])
-    response = client.post(url, {"to": "issued"}, follow=True)
+    response = client.post(url, {"to": "issued", "confirmed": "1"}, follow=True)
     finding.refresh_from_db()
     assert finding.status == FindingStatus.ISSUED
     assert finding.response_due == timezone.localdate() + datetime.timedelta(days=15)
