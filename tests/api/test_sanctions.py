@@ -142,14 +142,18 @@ class TestOrderExecution(TransitionOnly):
 
 
 class TestSettleFinal(TransitionOnly):
-    transition = ("settled", WRITERS)
+    """A final disallowance with its balance unpaid: settled by hand only on a decision."""
+
+    transition = ("settled", {"supervisor": 200})
+    transition_extra = {"settlement_basis": "decision", "decision_reference": "LAO-D 1"}
 
     def subject(self, world):
         return sanction_in(world, status=SanctionStatus.FINAL)
 
 
 class TestSettleAfterExecution(TransitionOnly):
-    transition = ("settled", WRITERS)
+    transition = ("settled", {"supervisor": 200})
+    transition_extra = {"settlement_basis": "decision", "decision_reference": "LAO-D 1"}
 
     def subject(self, world):
         return sanction_in(world, status=SanctionStatus.EXECUTION_ORDERED)

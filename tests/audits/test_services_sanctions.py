@@ -208,7 +208,7 @@ def test_a_suspension_matures_only_after_its_last_day_to_settle(team):
         finding=team["finding"],
         kind=SanctionKind.SUSPENSION,
         reference="NS-2028-007",
-        amount="100000.00",
+        amount=Decimal("100000.00"),
         issued_on=D(2028, 12, 1),
     )
     with pytest.raises(TransitionNotAllowed):
@@ -235,7 +235,7 @@ def test_a_partly_paid_suspension_matures_into_a_disallowance_of_the_rest(team):
         finding=team["finding"],
         kind=SanctionKind.SUSPENSION,
         reference="NS-1",
-        amount="100000.00",
+        amount=Decimal("100000.00"),
         issued_on=D(2026, 1, 5),
     )
     payment_record(

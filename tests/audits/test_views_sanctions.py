@@ -12,6 +12,7 @@ from audits.deadlines import add_months
 from audits.models import PersonLiable, Sanction, SanctionPayment
 from audits.services.findings import finding_create
 from audits.services.sanctions import payment_record, sanction_create
+from tests.factories import IssuedFindingFactory
 from tests.findings_setup import make_finding
 from tests.world import build_world
 
@@ -241,9 +242,11 @@ def test_suspension_cannot_be_appealed(client, world, finding):
 
 def test_matured_suspension_links_both_ways(client, world, finding):
     long_ago = timezone.localdate() - datetime.timedelta(days=120)
+    # A finding issued long ago, so its notice's settlement period is over.
+    older = IssuedFindingFactory(engagement=world.engagement, issued_on=long_ago)
     suspension = issue_sanction(
         world,
-        finding,
+        older,
         kind=SanctionKind.SUSPENSION,
         reference="NS-2",
         issued_on=long_ago,
@@ -354,7 +357,7 @@ def test_team_auditor_issues_a_notice(client, world, finding):
 
 def test_team_leader_issues_a_suspension_with_shares(client, world, finding):
     client.force_login(world.users["team_leader"])
-    received = timezone.localdate() + datetime.timedelta(days=2)
+    received = timezone.localdate()
     client.post(
         reverse("sanction-add", args=[finding.pk]),
         notice(
