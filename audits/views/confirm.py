@@ -3,10 +3,12 @@ URL; without `confirmed=1` the answer is a page that says in words what will hap
 who will be told, with the same form (every field kept) to confirm or a link back.
 No JavaScript: the page works the same with scripts off and under a strict CSP."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audits.choices import EngagementStatus, FindingStatus, SanctionStatus
+from audits.views.service_errors import post_transition
 
 CONFIRMED_FIELD = "confirmed"
 
@@ -168,3 +170,15 @@ def ask_first(request, obj, *, target, cancel_url, workflow=None):
         "cancel_url": cancel_url,
     }
     return render(request, "audits/confirm.html", context)
+
+
+def confirmed_transition(request, obj, service, *, workflow, page, form_class, success_message):
+    """A page's workflow button: ask first when the move is irreversible, then apply it
+    through `service` and go back to the object's page (`page`: its URL name)."""
+    page_url = reverse(page, args=[obj.pk])
+    target = request.POST.get("to")
+    asked = ask_first(request, obj, target=target, cancel_url=page_url, workflow=workflow)
+    if asked is not None:
+        return asked
+    post_transition(request, obj, service, form_class=form_class, success_message=success_message)
+    return redirect(page_url)
