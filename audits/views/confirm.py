@@ -76,6 +76,21 @@ def _sanction_final(sanction):
     )
 
 
+def _sanction_appeal_granted(sanction):
+    return (
+        _("Grant the appeal against notice %(notice)s") % {"notice": sanction.reference},
+        _(
+            "The notice is lifted: nothing more is owed on it and its amount no longer "
+            "counts against the finding. This cannot be undone."
+        ),
+        _(
+            "The agency respondents of %(agency)s, who appealed, and the audit team see "
+            "the appeal granted with your reason."
+        )
+        % {"agency": sanction.engagement.auditee},
+    )
+
+
 def _sanction_execution(sanction):
     return (
         _("Order execution of notice %(notice)s") % {"notice": sanction.reference},
@@ -136,6 +151,7 @@ IRREVERSIBLE = {
     ("sanction", SanctionStatus.SETTLED): _sanction_settle,
     ("sanction", SanctionStatus.FINAL): _sanction_final,
     ("sanction", SanctionStatus.EXECUTION_ORDERED): _sanction_execution,
+    ("sanction", SanctionStatus.APPEAL_GRANTED): _sanction_appeal_granted,
     ("sanction", SanctionStatus.MATURED): _sanction_mature,
     ("engagement", EngagementStatus.CLOSED): _engagement_close,
     ("engagementmember", "remove"): _member_remove,
