@@ -195,6 +195,7 @@ def finding_update(finding: Finding, *, by, change_reason: str = "", **fields) -
 def _check_amount_covers_notices(finding: Finding) -> None:
     from audits.services.sanctions import amount_in_force
 
+    finding.full_clean()  # the amount as a Decimal, or the field's own 400
     if finding.amount is None:
         return
     in_force = amount_in_force(finding)

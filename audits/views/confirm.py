@@ -3,10 +3,12 @@ URL; without `confirmed=1` the answer is a page that says in words what will hap
 who will be told, with the same form (every field kept) to confirm or a link back.
 No JavaScript: the page works the same with scripts off and under a strict CSP."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audits.choices import EngagementStatus, FindingStatus, SanctionStatus
+from audits.views.service_errors import post_transition
 
 CONFIRMED_FIELD = "confirmed"
 
@@ -74,6 +76,21 @@ def _sanction_final(sanction):
     )
 
 
+def _sanction_appeal_granted(sanction):
+    return (
+        _("Grant the appeal against notice %(notice)s") % {"notice": sanction.reference},
+        _(
+            "The notice is lifted: nothing more is owed on it and its amount no longer "
+            "counts against the finding. This cannot be undone."
+        ),
+        _(
+            "The agency respondents of %(agency)s, who appealed, and the audit team see "
+            "the appeal granted with your reason."
+        )
+        % {"agency": sanction.engagement.auditee},
+    )
+
+
 def _sanction_execution(sanction):
     return (
         _("Order execution of notice %(notice)s") % {"notice": sanction.reference},
@@ -134,6 +151,7 @@ IRREVERSIBLE = {
     ("sanction", SanctionStatus.SETTLED): _sanction_settle,
     ("sanction", SanctionStatus.FINAL): _sanction_final,
     ("sanction", SanctionStatus.EXECUTION_ORDERED): _sanction_execution,
+    ("sanction", SanctionStatus.APPEAL_GRANTED): _sanction_appeal_granted,
     ("sanction", SanctionStatus.MATURED): _sanction_mature,
     ("engagement", EngagementStatus.CLOSED): _engagement_close,
     ("engagementmember", "remove"): _member_remove,
@@ -144,10 +162,14 @@ def is_irreversible(obj, target) -> bool:
     return (obj._meta.model_name, target) in IRREVERSIBLE
 
 
-def ask_first(request, obj, *, target, cancel_url):
-    """The confirmation page for an irreversible move not yet confirmed, else None."""
+def ask_first(request, obj, *, target, cancel_url, workflow=None):
+    """The confirmation page for an irreversible move not yet confirmed, else None. A move
+    the `workflow` lacks from the object's status is not asked about: the service refuses
+    it with its own message."""
     describe = IRREVERSIBLE.get((obj._meta.model_name, target))
     if describe is None or request.POST.get(CONFIRMED_FIELD) == "1":
+        return None
+    if workflow is not None and (obj.status, target) not in workflow:
         return None
     title, what, who = describe(obj)
     fields = [
@@ -164,3 +186,15 @@ def ask_first(request, obj, *, target, cancel_url):
         "cancel_url": cancel_url,
     }
     return render(request, "audits/confirm.html", context)
+
+
+def confirmed_transition(request, obj, service, *, workflow, page, form_class, success_message):
+    """A page's workflow button: ask first when the move is irreversible, then apply it
+    through `service` and go back to the object's page (`page`: its URL name)."""
+    page_url = reverse(page, args=[obj.pk])
+    target = request.POST.get("to")
+    asked = ask_first(request, obj, target=target, cancel_url=page_url, workflow=workflow)
+    if asked is not None:
+        return asked
+    post_transition(request, obj, service, form_class=form_class, success_message=success_message)
+    return redirect(page_url)

@@ -21,12 +21,11 @@ from audits.forms.engagements import (
 )
 from audits.models import Engagement, User
 from audits.services import engagements as services
-from audits.views.confirm import ask_first
+from audits.views.confirm import ask_first, confirmed_transition
 from audits.views.service_errors import (
     SERVICE_ERRORS,
     add_service_error,
     error_text,
-    post_transition,
 )
 from audits.workflows import ENGAGEMENT_WORKFLOW, available_moves
 
@@ -86,19 +85,15 @@ def engagement_detail(request, pk):
 @login_required
 @require_POST
 def engagement_transition(request, pk):
-    engagement = _visible_engagement(request, pk)
-    cancel_url = reverse("engagement-detail", args=[engagement.pk])
-    asked = ask_first(request, engagement, target=request.POST.get("to"), cancel_url=cancel_url)
-    if asked is not None:
-        return asked
-    engagement = post_transition(
+    return confirmed_transition(
         request,
-        engagement,
+        _visible_engagement(request, pk),
         services.engagement_transition,
+        workflow=ENGAGEMENT_WORKFLOW,
+        page="engagement-detail",
         form_class=EngagementTransitionForm,
         success_message=_("The engagement is now in %(status)s."),
     )
-    return redirect("engagement-detail", pk=engagement.pk)
 
 
 @login_required

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,7 +26,7 @@ from audits.models import (
 from audits.selectors.sanctions import sanctions_with_balance
 from audits.services import findings as services
 from audits.services import sanctions as sanction_services
-from audits.views.confirm import ask_first
+from audits.views.confirm import confirmed_transition
 from audits.views.service_errors import (
     SERVICE_ERRORS,
     add_service_error,
@@ -188,19 +187,15 @@ def finding_detail(request, pk):
 @require_POST
 @login_required
 def finding_transition(request, pk):
-    finding = _visible_finding(request, pk)
-    cancel_url = reverse("finding-detail", args=[finding.pk])
-    asked = ask_first(request, finding, target=request.POST.get("to"), cancel_url=cancel_url)
-    if asked is not None:
-        return asked
-    finding = post_transition(
+    return confirmed_transition(
         request,
-        finding,
+        _visible_finding(request, pk),
         services.finding_transition,
+        workflow=FINDING_WORKFLOW,
+        page="finding-detail",
         form_class=TransitionForm,
         success_message=_("Status is now: %(status)s."),
     )
-    return redirect("finding-detail", pk=finding.pk)
 
 
 @require_POST

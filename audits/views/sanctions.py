@@ -4,7 +4,6 @@ balance, the payment form for team auditors and the workflow buttons."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,11 +15,10 @@ from audits.forms.findings import TransitionForm
 from audits.forms.sanctions import PaymentForm, SettlementForm
 from audits.models import Sanction
 from audits.services import sanctions as services
-from audits.views.confirm import ask_first
+from audits.views.confirm import confirmed_transition
 from audits.views.service_errors import (
     SERVICE_ERRORS,
     add_service_error,
-    post_transition,
 )
 from audits.workflows import SANCTION_WORKFLOW, available_moves
 
@@ -116,17 +114,13 @@ def payment_add(request, pk):
 @require_POST
 @login_required
 def sanction_transition(request, pk):
-    sanction = _visible_sanction(request, pk)
-    cancel_url = reverse("sanction-detail", args=[sanction.pk])
-    asked = ask_first(request, sanction, target=request.POST.get("to"), cancel_url=cancel_url)
-    if asked is not None:
-        return asked
     settling = request.POST.get("to") == SanctionStatus.SETTLED
-    sanction = post_transition(
+    return confirmed_transition(
         request,
-        sanction,
+        _visible_sanction(request, pk),
         services.sanction_transition,
+        workflow=SANCTION_WORKFLOW,
+        page="sanction-detail",
         form_class=SettlementForm if settling else TransitionForm,
         success_message=_("Status is now: %(status)s."),
     )
-    return redirect("sanction-detail", pk=sanction.pk)

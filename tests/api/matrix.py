@@ -44,6 +44,7 @@ class EndpointMatrix:
     update = NOT_SUPPORTED
     delete = NOT_SUPPORTED
     transition = NOT_SUPPORTED
+    transition_extra: dict = {}  # more fields for the move (a settlement's basis)
     nested = False
 
     # --- what a subclass provides -------------------------------------------------------
@@ -143,7 +144,8 @@ class EndpointMatrix:
         target, table = self.transition
         world, obj = self.setup_world()
         response = client_for(world.actor(actor)).post(
-            self.detail_url(obj) + "transition/", {"to": target, "reason": "matrix"}
+            self.detail_url(obj) + "transition/",
+            {"to": target, "reason": "matrix", **self.transition_extra},
         )
         assert response.status_code == self.expected(actor, table), (actor, response.content)
         obj.refresh_from_db()

@@ -106,7 +106,8 @@ def test_published_readers_do_not_see_draft_versions_in_finding_history(world, a
     finding, _recommendation = _issued_after_a_draft_edit(world)
     body = client_for(world.users[actor]).get(f"/api/v1/findings/{finding.pk}/history/").json()
     assert "First draft" not in str(body)
-    assert [entry["version"] for entry in body] == [4]  # only the issuing version
+    # Only the issuing version, numbered 1: a number never tells how many drafts there were.
+    assert [entry["version"] for entry in body] == [1]
     team = client_for(world.users["team_cso"]).get(f"/api/v1/findings/{finding.pk}/history/")
     assert "First draft" in str(team.json())
     assert len(team.json()) == 4
@@ -137,7 +138,7 @@ def test_agency_sees_a_recommendation_as_issued_never_its_draft_wording(world):
     body = _history(world, "agency_respondent", "recommendations", recommendation.pk)
     assert "Draft wording" not in str(body) and "Reviewer" not in str(body)
     [baseline] = body
-    assert baseline["version"] == 2  # the last version before issue keeps its number
+    assert baseline["version"] == 1  # numbered from 1: hidden drafts leave no trace
     assert baseline["user"] is None and baseline["user_name"] is None
     assert baseline["change_reason"] == "As issued to the agency"
     assert baseline["history_type"] == "+"
@@ -171,7 +172,7 @@ def test_oversight_sees_a_recommendation_edited_after_issue_from_its_issued_text
     )
     body = _history(world, "oversight", "recommendations", recommendation.pk)
     assert "Draft wording" not in str(body)
-    assert [entry["version"] for entry in body] == [3, 2]
+    assert [entry["version"] for entry in body] == [2, 1]
     assert body[0]["change_reason"] == "Exit conference"
     assert body[0]["changes"] == [
         {
@@ -192,7 +193,7 @@ def test_agency_sees_a_finding_as_issued_then_its_later_edits(world):
     )
     body = _history(world, "agency_respondent", "findings", finding.pk)
     assert "First draft" not in str(body)
-    assert [entry["version"] for entry in body] == [5, 4]
+    assert [entry["version"] for entry in body] == [2, 1]
     edit, baseline = body
     assert edit["change_reason"] == "Agency data"
     assert edit["user"] == world.users["team_leader"].pk

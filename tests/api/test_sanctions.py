@@ -96,10 +96,14 @@ class TransitionOnly(EndpointMatrix):
 
 
 class TestSettleIssued(TransitionOnly):
-    transition = ("settled", WRITERS)
+    """A suspension settled on compliance, by hand: a supervisor of the SAI only (issue 11);
+    the team's auditors record payments and full payment settles it."""
+
+    transition = ("settled", {"supervisor": 200})
+    transition_extra = {"settlement_basis": "compliance"}
 
     def subject(self, world):
-        return sanction_in(world)
+        return sanction_in(world, kind=SanctionKind.SUSPENSION)
 
 
 class TestMatureSuspension(TransitionOnly):
@@ -138,14 +142,18 @@ class TestOrderExecution(TransitionOnly):
 
 
 class TestSettleFinal(TransitionOnly):
-    transition = ("settled", WRITERS)
+    """A final disallowance with its balance unpaid: settled by hand only on a decision."""
+
+    transition = ("settled", {"supervisor": 200})
+    transition_extra = {"settlement_basis": "decision", "decision_reference": "LAO-D 1"}
 
     def subject(self, world):
         return sanction_in(world, status=SanctionStatus.FINAL)
 
 
 class TestSettleAfterExecution(TransitionOnly):
-    transition = ("settled", WRITERS)
+    transition = ("settled", {"supervisor": 200})
+    transition_extra = {"settlement_basis": "decision", "decision_reference": "LAO-D 1"}
 
     def subject(self, world):
         return sanction_in(world, status=SanctionStatus.EXECUTION_ORDERED)
@@ -196,11 +204,11 @@ def test_create_has_the_contract_fields_and_computed_deadlines(world, leader):
         {
             "finding": finding.pk,
             "kind": "notice_of_suspension",
-            "reference": "NS-2028-001",
+            "reference": "NS-2026-001",
             "amount": "1250000.00",
             "persons_liable": ["A. Cruz", "B. Santos", "C. Reyes"],
-            "issued_on": "2028-11-28",
-            "received_on": "2028-12-01",
+            "issued_on": "2026-03-02",  # the day its finding was issued
+            "received_on": "2026-03-05",
             "status": "settled",  # never writable
             "settle_by": "2030-01-01",  # computed by the server
         },
@@ -209,7 +217,7 @@ def test_create_has_the_contract_fields_and_computed_deadlines(world, leader):
     body = response.json()
     assert set(body) >= CONTRACT_FIELDS
     assert body["status"] == "issued"
-    assert body["settle_by"] == "2029-03-01"
+    assert body["settle_by"] == "2026-06-03"
     assert body["appeal_by"] is None
     assert body["amount"] == "1250000.00"
     assert body["amount_settled"] == "0.00"
@@ -231,11 +239,11 @@ def test_received_on_defaults_to_issued_on(world, leader):
             "reference": "ND-1",
             "amount": "10.00",
             "liabilities": [{"name": "A", "position": "Mayor", "share_percent": "100"}],
-            "issued_on": "2027-08-31",
+            "issued_on": "2026-08-31",
         },
     ).json()
-    assert body["received_on"] == "2027-08-31"
-    assert body["appeal_by"] == "2028-02-29"
+    assert body["received_on"] == "2026-08-31"
+    assert body["appeal_by"] == "2027-02-28"
     assert body["liabilities"] == [{"name": "A", "position": "Mayor", "share_percent": "100.00"}]
 
 
@@ -429,16 +437,17 @@ def test_full_payment_settles(world, leader):
 
 
 def test_patch_corrects_receipt_and_ignores_status(world, leader):
-    sanction = sanction_in(world, issued_on=datetime.date(2027, 8, 1))
+    sanction = sanction_in(world, issued_on=datetime.date(2026, 8, 1))
     url = f"{URL}{sanction.pk}/"
-    etag = leader.get(url).headers["ETag"]
-    response = leader.patch(
+    supervisor = client_for(world.users["supervisor"])  # who corrects a date of receipt
+    etag = supervisor.get(url).headers["ETag"]
+    response = supervisor.patch(
         url,
-        {"received_on": "2027-08-31", "status": "settled", "change_reason": "Registry stamp"},
+        {"received_on": "2026-08-31", "status": "settled", "change_reason": "Registry stamp"},
         HTTP_IF_MATCH=etag,
     )
     assert response.status_code == 200, response.json()
-    assert response.json()["appeal_by"] == "2028-02-29"
+    assert response.json()["appeal_by"] == "2027-02-28"
     assert response.json()["status"] == "issued"
     stale = leader.patch(url, {"reference": "X", "change_reason": "y"}, HTTP_IF_MATCH=etag)
     assert stale.status_code == 412

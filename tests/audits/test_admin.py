@@ -7,7 +7,7 @@ from django.urls import reverse
 from audits.choices import Role
 from audits.models import Engagement, Organization
 from audits.services import accounts
-from tests.factories import EngagementFactory, SaiFactory, UserFactory
+from tests.factories import CsoFactory, EngagementFactory, SaiFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +146,28 @@ def test_an_admin_edit_is_kept_in_history_with_author(sai_admin):
     latest = organization.history.latest()
     assert latest.history_user == sai_admin
     assert latest.history_change_reason == "Changed in the administration site"
+
+
+def test_the_admin_cannot_bypass_the_integrity_rules(sai_admin):
+    """Issue 11: audit records change only through the services, so the admin shows them
+    read-only (no add, no change); organisations, which it edits, use the date validator."""
+    client = client_as(sai_admin)
+    engagement = EngagementFactory(status="fieldwork")
+    for model in ("engagement", "finding", "recommendation", "sanction", "sanctionpayment"):
+        assert client.get(reverse(f"admin:audits_{model}_add")).status_code == 403
+    change_url = reverse("admin:audits_engagement_change", args=[engagement.pk])
+    response = client.post(change_url, {"auditee": SaiFactory().pk, "title": "Moved"})
+    assert response.status_code == 403
+    engagement.refresh_from_db()
+    assert engagement.title != "Moved"
+    cso = CsoFactory()
+    response = client.post(
+        reverse("admin:audits_organization_change", args=[cso.pk]),
+        {"name": cso.name, "kind": "cso", "accredited_until": "9999-12-31"},
+    )
+    assert (
+        response.status_code == 200
+        and "accredited_until" in response.context["adminform"].form.errors
+    )
+    cso.refresh_from_db()
+    assert cso.accredited_until.year < 9999

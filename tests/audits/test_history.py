@@ -138,11 +138,11 @@ def test_agency_compares_a_recommendation_as_issued_with_its_later_versions(clie
     client.force_login(world.users["agency_respondent"])
     url = reverse("recommendation-history", args=[recommendation.pk])
     page = client.get(url)
-    assert [entry["version"] for entry in page.context["entries"]] == [3, 2]
-    assert (page.context["version_a"], page.context["version_b"]) == (2, 3)
+    assert [entry["version"] for entry in page.context["entries"]] == [2, 1]  # from 1
+    assert (page.context["version_a"], page.context["version_b"]) == (1, 2)
     html = page.content.decode()
     assert "As issued to the agency" in html and "overpayment<ins> in full</ins>" in html
     assert "Draft wording" not in html
     hidden = client.get(url, {"a": 1, "b": 3})  # a hidden draft version is not on offer
-    assert (hidden.context["version_a"], hidden.context["version_b"]) == (2, 3)
+    assert (hidden.context["version_a"], hidden.context["version_b"]) == (1, 2)
     assert "Draft wording" not in hidden.content.decode()

@@ -171,20 +171,26 @@ def test_names_alone_share_equally_to_exactly_100():
 
 
 def test_correcting_receipt_moves_the_clock_and_needs_a_reason(team):
-    sanction = issue(team, issued_on=D(2027, 8, 1), received_on=D(2027, 8, 1))
+    sanction = issue(team, issued_on=D(2026, 8, 1), received_on=D(2026, 8, 1))
+    with pytest.raises(NotPermitted):  # a supervisor of the SAI corrects the receipt
+        sanction_update(
+            sanction, by=team["leader"], received_on=D(2026, 8, 31), change_reason="Stamp"
+        )
     with pytest.raises(ValidationError):
-        sanction_update(sanction, by=team["leader"], received_on=D(2027, 8, 31))
+        sanction_update(sanction, by=team["supervisor"], received_on=D(2026, 8, 31))
     corrected = sanction_update(
-        sanction, by=team["leader"], received_on=D(2027, 8, 31), change_reason="Registry stamp"
+        sanction, by=team["supervisor"], received_on=D(2026, 8, 31), change_reason="Registry stamp"
     )
-    assert corrected.appeal_by == D(2028, 2, 29)
+    assert corrected.appeal_by == D(2027, 2, 28)
     assert corrected.history.latest().history_change_reason == "Registry stamp"
 
 
 def test_receipt_cannot_be_corrected_once_the_clock_stopped(team):
     sanction = SanctionFactory(finding=team["finding"], status=SanctionStatus.FINAL)
     with pytest.raises(Conflict):
-        sanction_update(sanction, by=team["leader"], received_on=D(2026, 4, 2), change_reason="x")
+        sanction_update(
+            sanction, by=team["supervisor"], received_on=D(2026, 4, 2), change_reason="x"
+        )
 
 
 def test_agency_cannot_correct(team):
@@ -197,10 +203,12 @@ def test_agency_cannot_correct(team):
 
 
 def test_a_suspension_matures_only_after_its_last_day_to_settle(team):
-    suspension = issue(
-        team,
+    # Set up directly: the calendar under test lies in the future, where no notice is issued.
+    suspension = SanctionFactory(
+        finding=team["finding"],
         kind=SanctionKind.SUSPENSION,
         reference="NS-2028-007",
+        amount=Decimal("100000.00"),
         issued_on=D(2028, 12, 1),
     )
     with pytest.raises(TransitionNotAllowed):
@@ -223,8 +231,12 @@ def test_a_suspension_matures_only_after_its_last_day_to_settle(team):
 
 
 def test_a_partly_paid_suspension_matures_into_a_disallowance_of_the_rest(team):
-    suspension = issue(
-        team, kind=SanctionKind.SUSPENSION, reference="NS-1", issued_on=D(2026, 1, 5)
+    suspension = SanctionFactory(
+        finding=team["finding"],
+        kind=SanctionKind.SUSPENSION,
+        reference="NS-1",
+        amount=Decimal("100000.00"),
+        issued_on=D(2026, 1, 5),
     )
     payment_record(
         suspension,
@@ -244,13 +256,13 @@ def test_a_partly_paid_suspension_matures_into_a_disallowance_of_the_rest(team):
 
 
 def test_a_disallowance_does_not_mature(team):
-    sanction = issue(team, issued_on=D(2026, 1, 5))
+    sanction = SanctionFactory(finding=team["finding"], issued_on=D(2026, 1, 5))
     with pytest.raises(TransitionNotAllowed):
         sanction_transition(sanction, by=None, to="matured", today=D(2027, 1, 5))
 
 
 def test_appeal_is_open_through_the_last_day_only(team):
-    sanction = issue(team, issued_on=D(2027, 8, 31))
+    sanction = SanctionFactory(finding=team["finding"], issued_on=D(2027, 8, 31))
     with pytest.raises(TransitionNotAllowed):
         sanction_transition(
             sanction, by=team["respondent"], to="appealed", reason="late", today=D(2028, 3, 1)
@@ -268,7 +280,7 @@ def test_a_suspension_cannot_be_appealed(team):
 
 
 def test_final_only_after_the_appeal_period(team):
-    sanction = issue(team, issued_on=D(2027, 8, 31))
+    sanction = SanctionFactory(finding=team["finding"], issued_on=D(2027, 8, 31))
     with pytest.raises(TransitionNotAllowed):
         sanction_transition(sanction, by=None, to="final", today=D(2028, 2, 29))
     assert sanction_transition(sanction, by=None, to="final", today=D(2028, 3, 1)).status == "final"

@@ -175,7 +175,7 @@ def test_team_leader_adds_and_removes_a_member(world):
     assert member.history.latest().history_user == leader
 
     remove_url = reverse("engagement-member-remove", args=[world.engagement.pk, member.pk])
-    response = client.post(remove_url, {"reason": "Reassigned"}, follow=True)
+    response = client.post(remove_url, {"reason": "Reassigned", "confirmed": "1"}, follow=True)
     assert "left the team" in response.content.decode()
     assert not EngagementMember.objects.filter(pk=member.pk).exists()
     assert member.history.latest().history_type == "-"
@@ -218,7 +218,7 @@ def test_the_last_team_leader_cannot_be_removed(world):
     leader = world.actor("team_leader")
     member = world.engagement.members.get(user=leader)
     url = reverse("engagement-member-remove", args=[world.engagement.pk, member.pk])
-    response = client_as(leader).post(url, follow=True)
+    response = client_as(leader).post(url, {"confirmed": "1"}, follow=True)
     assert "The last team leader cannot be removed" in response.content.decode()
     assert EngagementMember.objects.filter(pk=member.pk).exists()
 

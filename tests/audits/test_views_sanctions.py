@@ -10,8 +10,10 @@ from django.utils import timezone
 from audits.choices import FindingStatus, SanctionKind, SanctionStatus
 from audits.deadlines import add_months
 from audits.models import PersonLiable, Sanction, SanctionPayment
-from audits.services.findings import finding_create, finding_transition
+from audits.services.findings import finding_create
 from audits.services.sanctions import payment_record, sanction_create
+from tests.factories import IssuedFindingFactory
+from tests.findings_setup import make_finding
 from tests.world import build_world
 
 SEES = [
@@ -45,11 +47,7 @@ def world(db):
 
 @pytest.fixture
 def finding(world):
-    finding = finding_create(
-        by=world.users["team_leader"], engagement=world.engagement, title="Overpriced cement"
-    )
-    finding_transition(finding, by=world.users["team_leader"], to=FindingStatus.FOR_REVIEW)
-    return finding_transition(finding, by=world.users["supervisor"], to=FindingStatus.ISSUED)
+    return make_finding(world, FindingStatus.ISSUED, title="Overpriced cement")
 
 
 def issue_sanction(world, finding, kind=SanctionKind.DISALLOWANCE, **fields):
@@ -244,16 +242,20 @@ def test_suspension_cannot_be_appealed(client, world, finding):
 
 def test_matured_suspension_links_both_ways(client, world, finding):
     long_ago = timezone.localdate() - datetime.timedelta(days=120)
+    # A finding issued long ago, so its notice's settlement period is over.
+    older = IssuedFindingFactory(engagement=world.engagement, issued_on=long_ago)
     suspension = issue_sanction(
         world,
-        finding,
+        older,
         kind=SanctionKind.SUSPENSION,
         reference="NS-2",
         issued_on=long_ago,
         received_on=long_ago,
     )
     client.force_login(world.users["team_auditor"])
-    client.post(reverse("sanction-transition", args=[suspension.pk]), {"to": "matured"})
+    client.post(
+        reverse("sanction-transition", args=[suspension.pk]), {"to": "matured", "confirmed": "1"}
+    )
     suspension.refresh_from_db()
     assert suspension.status == SanctionStatus.MATURED
     disallowance = suspension.matured_into
@@ -355,7 +357,7 @@ def test_team_auditor_issues_a_notice(client, world, finding):
 
 def test_team_leader_issues_a_suspension_with_shares(client, world, finding):
     client.force_login(world.users["team_leader"])
-    received = timezone.localdate() + datetime.timedelta(days=2)
+    received = timezone.localdate()
     client.post(
         reverse("sanction-add", args=[finding.pk]),
         notice(

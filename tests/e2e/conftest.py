@@ -12,15 +12,33 @@ Without /usr/bin/chromium the tests are skipped, unless E2E_REQUIRED=1 makes tha
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests.factories import PASSWORD
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django would otherwise
 # refuse ORM calls made from the test body ("SynchronousOnlyOperation").
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+def _file_based_sqlite_test_database():
+    """On SQLite the test database is a file, not shared memory: the live server answers
+    each request on its own thread with its own connection, and overlapping requests on
+    one shared in-memory connection once ran inside one transaction and gave a 500.
+    Each process gets its own file (helpers and xdist workers run side by side); Django
+    removes it when the test database is destroyed."""
+    settings_dict = connections["default"].settings_dict
+    if settings_dict["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    name = Path(tempfile.gettempdir()) / f"audit-e2e-{os.getpid()}.sqlite3"
+    settings_dict.setdefault("TEST", {})["NAME"] = str(name)
+
+
+_file_based_sqlite_test_database()
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -101,3 +101,70 @@ def test_going_online_sends_the_queue_without_a_reload(phone_page, live_server, 
     phone_page.context.set_offline(False)  # the `online` event (or the backoff) retries
     phone_page.locator("#filed-link").wait_for()
     assert Evidence.objects.get().sha256 == PHOTO_SHA256
+
+
+def refuse_first_upload(page):
+    """The server answers the first upload with a 400; later ones go through."""
+    calls = []
+
+    def handle(route):
+        if route.request.method == "POST" and not calls:
+            calls.append(route.request.url)
+            route.fulfill(
+                status=400,
+                content_type="application/json",
+                body='{"description": ["Describe what the photo shows."]}',
+            )
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/evidence/", handle)
+    return calls
+
+
+def test_a_refused_item_stays_on_the_phone_and_goes_through_on_send_again(
+    phone_page, live_server, login, cso_auditor
+):
+    user, engagement = cso_auditor
+    camera = open_filing_page(phone_page, live_server, login, user, engagement)
+    calls = refuse_first_upload(phone_page)
+    choose_photo(phone_page, camera, "Refused once")
+    item = phone_page.locator("#queue-list [data-queued]")
+    item.locator("button.send-again").wait_for()
+    assert calls and "Describe what the photo shows." in item.inner_text()
+    assert not Evidence.objects.exists()
+    # "Remove" asks first and says the photo exists nowhere else; dismissing keeps it.
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    phone_page.once("dialog", dismiss)
+    item.locator("button.remove").click()
+    phone_page.wait_for_function("document.querySelectorAll('#queue-list li').length === 1")
+    assert asked and "exists nowhere else" in asked[0]
+    item.locator("button.send-again").click()
+    phone_page.locator("#filed-link").wait_for()
+    phone_page.wait_for_function("document.querySelectorAll('#queue-list li').length === 0")
+    evidence = Evidence.objects.get()
+    assert evidence.sha256 == PHOTO_SHA256 == stored_sha256(evidence)
+    assert evidence.description == "Refused once"
+
+
+def test_the_same_photo_again_counts_as_already_filed(phone_page, live_server, login, cso_auditor):
+    user, engagement = cso_auditor
+    camera = open_filing_page(phone_page, live_server, login, user, engagement)
+    choose_photo(phone_page, camera, "First")
+    phone_page.locator("#filed-link").wait_for()
+    first = Evidence.objects.get()
+    phone_page.evaluate("document.getElementById('filed-link').remove()")
+    phone_page.select_option("select[name=kind]", "photo")
+    phone_page.fill("textarea[name=description]", "The same bytes again")
+    camera.set_input_files({"name": "IMG_2.jpg", "mimeType": "image/jpeg", "buffer": PHOTO})
+    phone_page.eval_on_selector("#evidence-form", "form => form.requestSubmit()")
+    phone_page.locator("#filed-link").wait_for()
+    phone_page.wait_for_function("document.querySelectorAll('#queue-list li').length === 0")
+    status = phone_page.inner_text("#upload-status")
+    assert f"already filed as #{first.pk}" in status
+    assert Evidence.objects.count() == 1

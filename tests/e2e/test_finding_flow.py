@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from audits.choices import FindingStatus
 from audits.models import Evidence, Finding, Response
-from audits.services.findings import finding_create, finding_transition
+from audits.services.findings import finding_create, finding_transition, recommendation_create
 from tests.e2e.conftest import DESKTOP_VIEWPORT, PHONE_VIEWPORT, TIMEOUT_MS, log_in
 from tests.world import build_world
 
@@ -76,9 +76,14 @@ def test_finding_from_draft_to_agency_reply(open_as, live_server):
     # A citizen auditor may not submit it: no such button.
     expect(page.locator("button[data-move=for_review]")).to_have_count(0)
 
-    # The team leader submits it for review.
+    # The team leader sees what is missing, adds the recommendation, then submits it.
     page = open_as(world.users["team_leader"])
     page.goto(finding_url)
+    expect(page.locator("#finding-checklist li.missing")).to_contain_text("recommendation")
+    expect(page.locator("button[data-move=for_review]")).to_have_count(0)
+    page.fill("#recommendation-form textarea[name=text]", "Pave segment 3 before the rains.")
+    page.get_by_role("button", name="Add recommendation").click()
+    expect(page.locator("#finding-checklist li.missing")).to_have_count(0)
     page.locator("button[data-move=for_review]").click()
     expect(page.locator(".message.success")).to_contain_text("For review")
 
@@ -86,6 +91,10 @@ def test_finding_from_draft_to_agency_reply(open_as, live_server):
     page = open_as(world.users["supervisor"])
     page.goto(finding_url)
     page.locator("button[data-move=issued]").click()
+    # Issuing cannot be undone: the page asks first and says who will be told.
+    expect(page.locator("#what-happens")).to_contain_text("reply clock starts")
+    expect(page.locator("#who-is-told")).to_contain_text("District Engineering Office")
+    page.locator("#confirm-button").click()
     expect(page.locator(".message.success")).to_contain_text("Issued")
     finding.refresh_from_db()
     assert finding.status == FindingStatus.ISSUED
@@ -124,7 +133,11 @@ def test_version_comparison_highlights_a_changed_word(open_as, live_server):
         engagement=world.engagement,
         title="Segment 3 left unpaved",
         condition="Segment 3 of the dike was left unpaved.",
+        criteria="The contract requires a paved crest.",
+        cause="The contractor stopped work early.",
+        effect="The crest erodes in the rains.",
     )
+    recommendation_create(by=leader, finding=finding, text="Pave it.")
     finding_transition(finding, by=leader, to=FindingStatus.FOR_REVIEW)
     finding_transition(finding, by=world.users["supervisor"], to=FindingStatus.ISSUED)
 
