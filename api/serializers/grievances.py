@@ -39,6 +39,11 @@ class CategoryField(serializers.SlugRelatedField):
         )
         super().__init__(slug_field="code", **kwargs)
 
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
 
 class AgencyField(serializers.PrimaryKeyRelatedField):
     def __init__(self, **kwargs):

@@ -274,6 +274,12 @@ def _requests_create(request, fmt):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def requests_collection(request, fmt="json"):
+    params = request.POST if request.method == "POST" else request.GET
+    for name, values in params.lists():
+        if any("\x00" in value for value in values):
+            return _error(
+                fmt, 400, _("%(name)s: null characters are not allowed.") % {"name": name}
+            )
     if request.method == "POST":
         return _requests_create(request, fmt)
     return _requests_list(request, fmt)

@@ -64,6 +64,30 @@ def test_garbage_in_every_filing_field_is_never_a_500():
         assert response.status_code == 400, (body, response.content[:300])
 
 
+def test_garbage_in_the_web_form_is_never_a_500():
+    category()
+    fields = [
+        "description",
+        "category",
+        "agency",
+        "location",
+        "latitude",
+        "longitude",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "anonymous",
+        "website",
+    ]
+    for field in fields:
+        for value in GARBAGE:
+            if value is None:
+                continue
+            cache.clear()
+            response = Client().post("/grievances/new/", {**FILING, field: encode(value)})
+            assert response.status_code < 500, (field, value)
+
+
 def test_garbage_in_triage_writes_is_never_a_500():
     staff = UserFactory(role=Role.SAI_ADMIN)
     grievance = file_grievance(status=G.UNDER_REVIEW)
