@@ -14,6 +14,7 @@ from grievances import permissions as can
 from grievances.choices import GrievanceStatus, UpdateKind
 from grievances.models import (
     DESCRIPTION_MAX_LENGTH,
+    FILING_FIELDS,
     MAX_ATTACHMENTS,
     TEXT_MAX_LENGTH,
     Grievance,
@@ -139,12 +140,7 @@ class GrievanceSerializer(serializers.ModelSerializer):
             "id",
             "tracking_code",
             "status",
-            "description",
-            "category",
-            "agency",
-            "location",
-            "latitude",
-            "longitude",
+            *(name for name in FILING_FIELDS if name != "anonymous"),
             "submitted_at",
             "referred_agency",
             "referred_on",
