@@ -30,6 +30,7 @@ from grievances.selectors import grievance_by_code, with_public_data
 from grievances.services.filing import grievance_file
 from grievances.services.open311 import open311_client_for_key
 from grievances.throttling import Open311ClientThrottle, client_address
+from grievances.tracking import normalise_code
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-25T00:00:00+08:00"
@@ -173,9 +174,10 @@ def _requests_list(request, fmt):
     params = request.GET
     queryset = with_public_data().published()
     ids = [item for item in params.get("service_request_id", "").split(",") if item.strip()]
-    if ids:
-        codes = [grievance_by_code(item) for item in ids[:MAX_RESULTS]]
-        rows = [_request_record(g) for g in codes if g is not None]
+    if ids:  # each id is a tracking code: shown whatever its status, as requests/{id}
+        codes = {normalise_code(item) for item in ids[:MAX_RESULTS]}
+        found = with_public_data().filter(tracking_code__in=codes).order_by("-submitted_at")
+        rows = [_request_record(grievance) for grievance in found]
         return _answer(rows, fmt, root="service_requests", item="request")
     try:
         start = _parse_date(params.get("start_date", ""), "start_date")
