@@ -19,8 +19,8 @@ from grievances.services.filing import grievance_file
 from grievances.throttling import client_address, retry_after_if_throttled
 
 
-def _form_page(request, form, status=200):
-    return render(request, "grievances/new.html", {"form": form}, status=status)
+def _form_page(request, form, status=200, error=None):
+    return render(request, "grievances/new.html", {"form": form, "error": error}, status=status)
 
 
 @csrf_exempt  # checked below, once the upload limit is in place
@@ -36,9 +36,7 @@ def grievance_new(request):
     try:
         request.POST  # read the body now, under the limit  # noqa: B018
     except FileTooLarge as error:
-        form = GrievanceForm()
-        form.add_error(None, error.message)
-        return _form_page(request, form, status=error.status_code)
+        return _form_page(request, GrievanceForm(), status=error.status_code, error=error.message)
     return _grievance_new(request)
 
 
