@@ -13,7 +13,7 @@ from grievances.models import (
     NonWorkingDay,
     Open311Client,
 )
-from grievances.services.open311 import key_digest
+from grievances.services.open311 import key_digest, new_api_key
 from grievances.workdays import public_holiday_name
 
 
@@ -41,9 +41,7 @@ class Open311ClientAdmin(TrackedAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            import secrets
-
-            key = secrets.token_urlsafe(32)
+            key = new_api_key()
             obj.key_digest = key_digest(key)
             messages.warning(
                 request,

@@ -31,6 +31,15 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
+class CategoryChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
 def _agencies():
     return Organization.objects.filter(kind=OrganizationKind.AGENCY).order_by("name")
 
@@ -44,7 +53,7 @@ class GrievanceForm(forms.Form):
         max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("Category"),
         queryset=GrievanceCategory.objects.filter(active=True),
         to_field_name="code",

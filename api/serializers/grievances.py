@@ -14,6 +14,7 @@ from grievances import permissions as can
 from grievances.choices import GrievanceStatus, UpdateKind
 from grievances.models import (
     DESCRIPTION_MAX_LENGTH,
+    FILING_FIELDS,
     MAX_ATTACHMENTS,
     TEXT_MAX_LENGTH,
     Grievance,
@@ -38,6 +39,11 @@ class CategoryField(serializers.SlugRelatedField):
             {"does_not_exist": _("Unknown category: {value}."), "invalid": _("Give a code.")},
         )
         super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class AgencyField(serializers.PrimaryKeyRelatedField):
@@ -134,12 +140,7 @@ class GrievanceSerializer(serializers.ModelSerializer):
             "id",
             "tracking_code",
             "status",
-            "description",
-            "category",
-            "agency",
-            "location",
-            "latitude",
-            "longitude",
+            *(name for name in FILING_FIELDS if name != "anonymous"),
             "submitted_at",
             "referred_agency",
             "referred_on",

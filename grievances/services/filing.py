@@ -52,6 +52,13 @@ def description_digest(description: str) -> str:
     return hashlib.sha256(" ".join(description.lower().split()).encode()).hexdigest()
 
 
+def refuse_null_characters(**values) -> None:
+    """PostgreSQL cannot store NUL in text: refused here for every channel."""
+    for field, value in values.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError({field: [_("Null characters are not allowed.")]})
+
+
 def _checked_description(description) -> str:
     description = str(description or "").strip()
     if not description:
@@ -138,6 +145,13 @@ def grievance_file(
 ) -> Grievance:
     """File a grievance; returns it with `was_duplicate` set. `client` is the caller's
     address (or app and address) for duplicate detection."""
+    refuse_null_characters(
+        description=description,
+        location=location,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
     description = _checked_description(description)
     attachments = [upload for upload in attachments or () if upload]
     if len(attachments) > MAX_ATTACHMENTS:

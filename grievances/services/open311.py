@@ -12,10 +12,14 @@ def key_digest(key: str) -> str:
     return hashlib.sha256(str(key).encode()).hexdigest()
 
 
+def new_api_key() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
 @transaction.atomic
 def open311_client_create(*, name: str) -> tuple[Open311Client, str]:
     """A new client app and its api_key (shown once: only its digest is stored)."""
-    key = secrets.token_urlsafe(32)
+    key = new_api_key()
     client = Open311Client(name=name, key_digest=key_digest(key))
     client.full_clean()
     client._change_reason = "Open311 client registered"

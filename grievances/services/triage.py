@@ -35,6 +35,7 @@ from grievances.models import (
     GrievanceNote,
     GrievanceUpdate,
 )
+from grievances.services.filing import refuse_null_characters
 from grievances.workdays import working_calendar
 from grievances.workflows import GRIEVANCE_WORKFLOW, apply_transition
 
@@ -45,6 +46,7 @@ ASSIGNABLE_ROLES = {Role.SAI_ADMIN, Role.SUPERVISOR, Role.AUDITOR}
 
 
 def _checked_text(text, *, field: str, required: bool = True) -> str:
+    refuse_null_characters(**{field: text})
     text = str(text or "").strip()
     if required and not text:
         raise ValidationError({field: [_("This field may not be blank.")]})

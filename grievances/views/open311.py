@@ -30,6 +30,7 @@ from grievances.selectors import grievance_by_code, with_public_data
 from grievances.services.filing import grievance_file
 from grievances.services.open311 import open311_client_for_key
 from grievances.throttling import Open311ClientThrottle, client_address
+from grievances.tracking import normalise_code
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-25T00:00:00+08:00"
@@ -173,9 +174,10 @@ def _requests_list(request, fmt):
     params = request.GET
     queryset = with_public_data().published()
     ids = [item for item in params.get("service_request_id", "").split(",") if item.strip()]
-    if ids:
-        codes = [grievance_by_code(item) for item in ids[:MAX_RESULTS]]
-        rows = [_request_record(g) for g in codes if g is not None]
+    if ids:  # each id is a tracking code: shown whatever its status, as requests/{id}
+        codes = {normalise_code(item) for item in ids[:MAX_RESULTS]}
+        found = with_public_data().filter(tracking_code__in=codes).order_by("-submitted_at")
+        rows = [_request_record(grievance) for grievance in found]
         return _answer(rows, fmt, root="service_requests", item="request")
     try:
         start = _parse_date(params.get("start_date", ""), "start_date")
@@ -274,6 +276,12 @@ def _requests_create(request, fmt):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def requests_collection(request, fmt="json"):
+    params = request.POST if request.method == "POST" else request.GET
+    for name, values in params.lists():
+        if any("\x00" in value for value in values):
+            return _error(
+                fmt, 400, _("%(name)s: null characters are not allowed.") % {"name": name}
+            )
     if request.method == "POST":
         return _requests_create(request, fmt)
     return _requests_list(request, fmt)

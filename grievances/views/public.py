@@ -13,13 +13,14 @@ from audits.views.service_errors import SERVICE_ERRORS, add_service_error
 from grievances.choices import Channel
 from grievances.forms import GrievanceForm, TrackForm
 from grievances.models import CONTACT_FIELDS, FILING_FIELDS
+from grievances.querysets import is_triage_staff
 from grievances.selectors import grievance_by_code, grievance_statistics, public_record
 from grievances.services.filing import grievance_file
 from grievances.throttling import client_address, retry_after_if_throttled
 
 
-def _form_page(request, form, status=200):
-    return render(request, "grievances/new.html", {"form": form}, status=status)
+def _form_page(request, form, status=200, error=None):
+    return render(request, "grievances/new.html", {"form": form, "error": error}, status=status)
 
 
 @csrf_exempt  # checked below, once the upload limit is in place
@@ -35,9 +36,7 @@ def grievance_new(request):
     try:
         request.POST  # read the body now, under the limit  # noqa: B018
     except FileTooLarge as error:
-        form = GrievanceForm()
-        form.add_error(None, error.message)
-        return _form_page(request, form, status=error.status_code)
+        return _form_page(request, GrievanceForm(), status=error.status_code, error=error.message)
     return _grievance_new(request)
 
 
@@ -51,7 +50,8 @@ def _grievance_new(request):
         values = {name: form.cleaned_data[name] for name in FILING_FIELDS + CONTACT_FIELDS}
         try:
             grievance = grievance_file(
-                channel=Channel.WEB,
+                # Staff filing on the same page do it for a walk-in complainant.
+                channel=Channel.DESK if is_triage_staff(request.user) else Channel.WEB,
                 attachments=form.cleaned_data["files"],
                 client=client_address(request),
                 by=request.user,

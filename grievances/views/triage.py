@@ -100,117 +100,105 @@ def _done(request, grievance, message=None):
     return redirect("grievance-detail", grievance.pk)
 
 
+def _form_action(request, pk, form_class, service, success):
+    """The shape of every button on the grievance page: validate the posted form, call
+    the service `service(grievance, user, data)`, turn a refusal into a message.
+    `success` is the message to show, or `(grievance, result) -> response`."""
+    grievance = _visible(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
+        )
+        return _done(request, grievance)
+    try:
+        result = service(grievance, request.user, form.cleaned_data)
+    except SERVICE_ERRORS as error:
+        messages.error(request, error_text(error))
+        return _done(request, grievance)
+    if callable(success):
+        return success(grievance, result)
+    return _done(request, grievance, success)
+
+
+def _transition(grievance, user, data):
+    engagement = None
+    if data["engagement"]:
+        engagement = Engagement.objects.visible_to(user).filter(pk=data["engagement"]).first()
+    return triage.grievance_transition(
+        grievance,
+        by=user,
+        to=data["to"],
+        reason=data["reason"],
+        agency=data["agency"],
+        engagement=engagement,
+    )
+
+
 @login_required
 @require_POST
 def grievance_transition(request, pk):
-    grievance = _visible(request, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-        return _done(request, grievance)
-    data = form.cleaned_data
-    engagement = None
-    if data["engagement"]:
-        engagement = Engagement.objects.visible_to(request.user).filter(pk=data["engagement"])
-        engagement = engagement.first()
-    try:
-        grievance = triage.grievance_transition(
-            grievance,
-            by=request.user,
-            to=data["to"],
-            reason=data["reason"],
-            agency=data["agency"],
-            engagement=engagement,
-        )
-    except SERVICE_ERRORS as error:
-        messages.error(request, error_text(error))
-        return _done(request, grievance)
-    return _done(request, grievance, _("Status: %(s)s.") % {"s": grievance.get_status_display()})
+    def moved(grievance, updated):
+        status = updated.get_status_display()
+        return _done(request, updated, _("Status: %(s)s.") % {"s": status})
 
-
-def _text_action(request, pk, service, success):
-    grievance = _visible(request, pk)
-    form = TextForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
-        return _done(request, grievance)
-    try:
-        service(grievance, by=request.user, text=form.cleaned_data["text"])
-    except SERVICE_ERRORS as error:
-        messages.error(request, error_text(error))
-        return _done(request, grievance)
-    return _done(request, grievance, success)
+    return _form_action(request, pk, TransitionForm, _transition, moved)
 
 
 @login_required
 @require_POST
 def grievance_update_add(request, pk):
-    return _text_action(request, pk, triage.grievance_update_post, _("Public update posted."))
+    def post(grievance, user, data):
+        return triage.grievance_update_post(grievance, by=user, text=data["text"])
+
+    return _form_action(request, pk, TextForm, post, _("Public update posted."))
 
 
 @login_required
 @require_POST
 def grievance_note_add(request, pk):
-    return _text_action(request, pk, triage.grievance_note_add, _("Note added."))
+    def add(grievance, user, data):
+        return triage.grievance_note_add(grievance, by=user, text=data["text"])
+
+    return _form_action(request, pk, TextForm, add, _("Note added."))
 
 
 @login_required
 @require_POST
 def grievance_assign(request, pk):
-    grievance = _visible(request, pk)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a member of the staff."))
-        return _done(request, grievance)
-    try:
-        triage.grievance_update(
-            grievance, by=request.user, assigned_to=form.cleaned_data["assigned_to"]
-        )
-    except SERVICE_ERRORS as error:
-        messages.error(request, error_text(error))
-        return _done(request, grievance)
-    return _done(request, grievance, _("Assignment saved."))
+    def assign(grievance, user, data):
+        return triage.grievance_update(grievance, by=user, assigned_to=data["assigned_to"])
+
+    return _form_action(request, pk, AssignForm, assign, _("Assignment saved."))
 
 
 @login_required
 @require_POST
 def grievance_reveal(request, pk):
     """Shows an anonymous complainant's contact once, on this response; logged."""
-    grievance = _visible(request, pk)
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for revealing the complainant."))
-        return _done(request, grievance)
-    try:
-        contact = triage.grievance_reveal_contact(
-            grievance, by=request.user, reason=form.cleaned_data["reason"]
-        )
-    except SERVICE_ERRORS as error:
-        messages.error(request, error_text(error))
-        return _done(request, grievance)
-    return render(request, "grievances/revealed.html", {"grievance": grievance, "contact": contact})
+
+    def reveal(grievance, user, data):
+        return triage.grievance_reveal_contact(grievance, by=user, reason=data["reason"])
+
+    def show(grievance, contact):
+        context = {"grievance": grievance, "contact": contact}
+        return render(request, "grievances/revealed.html", context)
+
+    return _form_action(request, pk, RevealForm, reveal, show)
 
 
 @login_required
 @require_POST
 def grievance_start_engagement(request, pk):
-    grievance = _visible(request, pk)
-    form = StartEngagementForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            " ".join(f"{f}: {' '.join(errors)}" for f, errors in form.errors.items()),
-        )
-        return _done(request, grievance)
-    try:
-        engagement = triage.grievance_start_engagement(
-            grievance, by=request.user, **form.cleaned_data
-        )
-    except SERVICE_ERRORS as error:
-        messages.error(request, error_text(error))
-        return _done(request, grievance)
-    messages.success(request, _("Engagement started from the grievance."))
-    return redirect("engagement-detail", engagement.pk)
+    def start(grievance, user, data):
+        return triage.grievance_start_engagement(grievance, by=user, **data)
+
+    def opened(grievance, engagement):
+        messages.success(request, _("Engagement started from the grievance."))
+        return redirect("engagement-detail", engagement.pk)
+
+    return _form_action(request, pk, StartEngagementForm, start, opened)
 
 
 @login_required

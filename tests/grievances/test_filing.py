@@ -274,3 +274,20 @@ def test_the_web_form_shows_errors_without_storing_the_upload():
     )
     assert response.status_code == 400
     assert not Grievance.objects.exists() and stored_files() == []
+
+
+def test_an_attachment_over_the_size_limit_is_413_and_nothing_is_stored(api, settings):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 200
+    response = api.post(
+        URL,
+        {"description": "Big photo", "category": "infrastructure", "files": [photo()]},
+        format="multipart",
+    )
+    assert response.status_code == 413
+    assert not Grievance.objects.exists() and stored_files() == []
+    web = Client().post(
+        "/grievances/new/",
+        {"description": "Big photo", "category": "infrastructure", "files": [photo()]},
+    )
+    assert web.status_code == 413
+    assert not Grievance.objects.exists() and stored_files() == []
