@@ -46,6 +46,10 @@ def _visible_procedure(request, pk) -> Procedure:
     return get_object_or_404(procedures.prefetch_related(ASSIGNEES), pk=pk)
 
 
+def _form_errors(form) -> str:
+    return " ".join(message for errors in form.errors.values() for message in errors)
+
+
 def _visible_engagement(request, pk) -> Engagement:
     return get_object_or_404(Engagement.objects.with_full_access(request.user), pk=pk)
 
@@ -92,6 +96,21 @@ def _render_procedure(request, procedure, *, plan_form=None, work_form=None, not
     )
 
 
+def _post_form(request, procedure, form, *, write, success: str, slot: str):
+    """Validate `form` and `write(cleaned_data)` through a service: then back to the paper
+    with `success`; otherwise the paper again, `form` (in `slot`) showing what was refused."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("procedure-detail", pk=procedure.pk)
+    # Re-read: a model form may have changed the instance in memory.
+    return _render_procedure(request, _visible_procedure(request, procedure.pk), **{slot: form})
+
+
 @login_required
 def procedure_detail(request, pk):
     """The working paper. A POST here saves the plan (team leader or supervisor)."""
@@ -99,16 +118,16 @@ def procedure_detail(request, pk):
     if request.method != "POST":
         return _render_procedure(request, procedure)
     form = ProcedurePlanForm(request.POST, instance=procedure, engagement=procedure.engagement)
-    if form.is_valid():
-        try:
-            services.procedure_update(procedure, by=request.user, **form.service_fields())
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Procedure saved."))
-            return redirect("procedure-detail", pk=procedure.pk)
-    procedure = _visible_procedure(request, pk)  # the form changed the instance in memory
-    return _render_procedure(request, procedure, plan_form=form)
+    return _post_form(
+        request,
+        procedure,
+        form,
+        write=lambda data: services.procedure_update(
+            procedure, by=request.user, **form.service_fields()
+        ),
+        success=_("Procedure saved."),
+        slot="plan_form",
+    )
 
 
 @require_POST
@@ -116,18 +135,16 @@ def procedure_detail(request, pk):
 def procedure_work(request, pk):
     """The preparer's observations (starting an open paper, reopening a signed-off one)."""
     procedure = _visible_procedure(request, pk)
-    form = ObservationsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.procedure_update(
-                procedure, by=request.user, observations=form.cleaned_data["observations"]
-            )
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Observations saved."))
-            return redirect("procedure-detail", pk=procedure.pk)
-    return _render_procedure(request, procedure, work_form=form)
+    return _post_form(
+        request,
+        procedure,
+        ObservationsForm(request.POST),
+        write=lambda data: services.procedure_update(
+            procedure, by=request.user, observations=data["observations"]
+        ),
+        success=_("Observations saved."),
+        slot="work_form",
+    )
 
 
 @require_POST
@@ -147,18 +164,16 @@ def procedure_transition(request, pk):
 @login_required
 def review_note_add(request, pk):
     procedure = _visible_procedure(request, pk)
-    form = ReviewNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            note_services.review_note_create(
-                by=request.user, procedure=procedure, body=form.cleaned_data["body"]
-            )
-        except SERVICE_ERRORS as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Review note sent to the preparer."))
-            return redirect("procedure-detail", pk=procedure.pk)
-    return _render_procedure(request, procedure, note_form=form)
+    return _post_form(
+        request,
+        procedure,
+        ReviewNoteForm(request.POST),
+        write=lambda data: note_services.review_note_create(
+            by=request.user, procedure=procedure, body=data["body"]
+        ),
+        success=_("Review note sent to the preparer."),
+        slot="note_form",
+    )
 
 
 @require_POST
@@ -167,7 +182,7 @@ def review_note_answer(request, pk):
     note = get_object_or_404(ReviewNote.objects.visible_to(request.user), pk=pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, _form_errors(form))
     else:
         try:
             note_services.review_note_answer(
@@ -209,7 +224,7 @@ def template_apply(request, engagement_pk):
     engagement = _visible_engagement(request, engagement_pk)
     form = ApplyTemplateForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, _form_errors(form))
         return redirect("engagement-detail", pk=engagement.pk)
     try:
         created = template_services.template_apply(
@@ -235,7 +250,7 @@ def finding_cite(request, finding_pk):
     finding = get_object_or_404(Finding.objects.visible_to(request.user), pk=finding_pk)
     form = CiteProceduresForm(request.POST, user=request.user, finding=finding)
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, _form_errors(form))
     else:
         try:
             services.finding_cite_procedures(
