@@ -74,7 +74,7 @@ def _labelled(label, value, st) -> list:
     return [Paragraph(text(label), st["label"]), _p(value, st["body"])]
 
 
-def _key_values(pairs, st, widths=(4.5 * cm, 12.5 * cm)) -> Table:
+def _key_values(pairs, st, widths=(4.5 * cm, 12.9 * cm)) -> Table:
     rows = [[_p(label, st["cell"]), _p(value, st["cell"])] for label, value in pairs]
     table = Table(rows, colWidths=list(widths), splitInRow=1)
     table.setStyle(
@@ -155,7 +155,7 @@ def _signature_block(data, st, *, prepared_label=None) -> list:
     ]
     table = Table(rows, colWidths=[8.5 * cm, 8.5 * cm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [CondPageBreak(6 * cm), Spacer(1, 0.8 * cm), KeepTogether([table])]
+    return [CondPageBreak(4.5 * cm), Spacer(1, 0.6 * cm), KeepTogether([table])]
 
 
 def _evidence_rows(evidence, photos, st, *, thumb=2.6 * cm) -> list[list]:
@@ -253,13 +253,12 @@ def _sanctions_table(data, st) -> list:
     ]
     widths = [2.6 * cm, 2.6 * cm, 4.2 * cm, 2.3 * cm, 2.1 * cm, 2.1 * cm, 1.5 * cm]
     story = long_table(header, rows, widths, st)
-    story.append(
-        _p(
-            _("Issued %(issued)s · settled %(settled)s · outstanding %(outstanding)s")
-            % {key: money(value, currency) for key, value in totals.items()},
-            st["small"],
-        )
+    summary = _p(
+        _("Issued %(issued)s · settled %(settled)s · outstanding %(outstanding)s")
+        % {key: money(value, currency) for key, value in totals.items()},
+        st["small"],
     )
+    story[-1] = KeepTogether([story[-1], summary])
     return story
 
 
@@ -511,8 +510,9 @@ def citizen_report_story(data, st, photos, *, draft, step) -> list:
         block.append(_p(_("What should be done:"), st["label"]))
         for rec in finding["recommendations"]:
             block.append(_p(f"• {rec['text'][:400]} — {rec['status_label']}", st["body"]))
-        story.append(KeepTogether(block[:3]))
-        story += block[3:]
+        head = 4 if picture is not None else 3
+        story.append(KeepTogether(block[:head]))
+        story += block[head:]
     if not data["findings"]:
         story.append(_p(_("No finding was issued."), st["body"]))
     step(0.3)
@@ -524,6 +524,7 @@ def citizen_report_story(data, st, photos, *, draft, step) -> list:
             [(f["reference"], float(f["amount"])) for f in data["findings"] if f["amount"]],
             width=width,
             value_format="{:,.0f}".format,
+            money=True,
         )
     )
     story.append(Spacer(1, 0.4 * cm))
@@ -800,6 +801,15 @@ def render(
     st = styles(LARGE_TYPE.get(kind, 9.5))
     data = {**data, "notes": list(data.get("notes", []))}
     photos = ThumbnailCache(open_image, data["notes"])
+    try:
+        pdf = _build(data, st, photos, kind=kind, draft=draft, verify_url=verify_url, step=step)
+    finally:
+        photos.close()
+    step(1.0)
+    return pdf, data["notes"]
+
+
+def _build(data, st, photos, *, kind, draft, verify_url, step) -> bytes:
     story = STORIES[kind](data, st, photos, draft=draft, step=step)
     buffer = io.BytesIO()
     passes = 2 if kind in WITH_CONTENTS else 1
@@ -824,5 +834,4 @@ def render(
         doc.multiBuild(story, canvasmaker=maker)
     else:
         doc.build(story, canvasmaker=maker)
-    step(1.0)
-    return buffer.getvalue(), data["notes"]
+    return buffer.getvalue()
