@@ -23,6 +23,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from reports.rendering import charts
 from reports.rendering.base import (
@@ -809,8 +810,23 @@ def render(
     return pdf, data["notes"]
 
 
+def _preseed_contents(story) -> None:
+    """Give the table of contents every heading before the first pass (page numbers are
+    unknown, the lines are not), so the first layout already has the contents at their
+    final length and the second pass only fills in page numbers: two passes, not three."""
+    toc = next((f for f in story if isinstance(f, TableOfContents)), None)
+    if toc is None:
+        return
+    headings = [f for f in story if isinstance(f, Paragraph) and f.style.name in ("h1", "h2")]
+    toc._entries = [
+        (0 if f.style.name == "h1" else 1, f.getPlainText(), 0, f"h{number}")
+        for number, f in enumerate(headings, start=1)
+    ]
+
+
 def _build(data, st, photos, *, kind, draft, verify_url, step) -> bytes:
     story = STORIES[kind](data, st, photos, draft=draft, step=step)
+    _preseed_contents(story)
     buffer = io.BytesIO()
     passes = 2 if kind in WITH_CONTENTS else 1
     done = {"pass": 0}
