@@ -176,6 +176,19 @@ def _evidence_rows(evidence, photos, st, *, thumb=2.6 * cm) -> list[list]:
     return rows
 
 
+def _observation(finding, st) -> list:
+    """Condition, criteria, cause, effect: the four parts of every finding."""
+    story = []
+    for label, key in [
+        (_("Condition"), "condition"),
+        (_("Criteria"), "criteria"),
+        (_("Cause"), "cause"),
+        (_("Effect"), "effect"),
+    ]:
+        story += _labelled(label, finding[key], st)
+    return story
+
+
 # --- audit report --------------------------------------------------------------------------
 
 
@@ -191,13 +204,7 @@ def _finding_section(number, finding, data, st) -> list:
     if finding["deemed_accepted_on"]:
         meta.append(_("No reply by the due date: deemed accepted"))
     story.append(_p(" · ".join(meta), st["small"]))
-    for label, key in [
-        (_("Condition"), "condition"),
-        (_("Criteria"), "criteria"),
-        (_("Cause"), "cause"),
-        (_("Effect"), "effect"),
-    ]:
-        story += _labelled(label, finding[key], st)
+    story += _observation(finding, st)
     story.append(Paragraph(text(_("Recommendations")), st["label"]))
     for index, rec in enumerate(finding["recommendations"], start=1):
         story.append(_p(f"{index}. {rec['text']}  [{rec['status_label']}]", st["body"]))
@@ -673,13 +680,7 @@ def observation_memorandum_story(data, st, photos, *, draft, step) -> list:
             st["body"],
         )
     )
-    for label, key in [
-        (_("Condition"), "condition"),
-        (_("Criteria"), "criteria"),
-        (_("Cause"), "cause"),
-        (_("Effect"), "effect"),
-    ]:
-        story += _labelled(label, finding[key], st)
+    story += _observation(finding, st)
     if finding["amount"]:
         story += _labelled(_("Amount"), money(finding["amount"], engagement["currency"]), st)
     story.append(Paragraph(text(_("Recommendations")), st["label"]))
