@@ -38,6 +38,7 @@ test: install
 
 bench: install
 	$(PY) manage.py bench
+	$(PY) manage.py bench_reports
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

@@ -117,10 +117,13 @@ def team_data(engagement: Engagement) -> list[dict]:
     ]
 
 
-def _published_findings(engagement_id):
-    return Finding.objects.filter(
+def _published_findings(engagement_id, only=None):
+    findings = Finding.objects.filter(
         engagement_id=engagement_id, status__in=PUBLISHED_FINDING_STATUSES
-    ).order_by("reference", "pk")
+    )
+    if only is not None:
+        findings = findings.filter(pk=only)
+    return findings.order_by("reference", "pk")
 
 
 def _responses_by_finding(finding_ids) -> dict[int, list[dict]]:
@@ -197,8 +200,8 @@ def evidence_data(evidence_ids) -> list[dict]:
     return rows
 
 
-def findings_data(engagement_id) -> list[dict]:
-    findings = list(_published_findings(engagement_id))
+def findings_data(engagement_id, only=None) -> list[dict]:
+    findings = list(_published_findings(engagement_id, only))
     ids = [finding.pk for finding in findings]
     recommendations = _recommendations_by_finding(ids)
     responses = _responses_by_finding(ids)
@@ -441,7 +444,8 @@ def observation_memorandum_data(finding: Finding, *, report_date, branding) -> d
         "observation_memorandum", report_date=report_date, sai=engagement.sai, branding=branding
     )
     data["engagement"] = engagement_data(engagement)
-    data["finding"] = next(f for f in findings_data(engagement.pk) if f["id"] == finding.pk)
+    data["team"] = team_data(engagement)
+    data["finding"] = findings_data(engagement.pk, only=finding.pk)[0]
     data["evidence"] = evidence_data(data["finding"]["evidence"])
     data["reply_period_days"] = reply_period_days(engagement)
     data["addressee"] = engagement.auditee.name
@@ -458,6 +462,7 @@ def notice_data(sanction: Sanction, *, report_date, branding) -> dict:
     engagement = sanction.engagement
     data = _base("notice", report_date=report_date, sai=engagement.sai, branding=branding)
     data["engagement"] = engagement_data(engagement)
+    data["team"] = team_data(engagement)
     data["sanction"] = _sanction_row(sanction)
     data["legal_basis"] = sanction.finding.criteria
     data["finding_condition"] = sanction.finding.condition
@@ -465,7 +470,3 @@ def notice_data(sanction: Sanction, *, report_date, branding) -> dict:
     data["settlement_days"] = SUSPENSION_SETTLEMENT_DAYS
     data["appeal_months"] = APPEAL_MONTHS
     return data
-
-
-def published_finding_ids(engagement_id) -> list[int]:
-    return list(_published_findings(engagement_id).values_list("pk", flat=True))

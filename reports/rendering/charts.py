@@ -1,5 +1,7 @@
 """The citizen report's charts, drawn with reportlab graphics (vector, no image files)."""
 
+import math
+
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
@@ -17,14 +19,16 @@ PALETTE = [
 ]
 
 
-def bar_chart(title: str, items: list[tuple[str, float]], *, width: float, value_format=None):
+def bar_chart(
+    title: str, items: list[tuple[str, float]], *, width: float, value_format=None, money=False
+):
     """Horizontal bars, largest first; beyond MAX_BARS the rest are summed as "others"."""
     items = sorted(items, key=lambda item: item[1], reverse=True)
     if len(items) > MAX_BARS:
         rest = sum(value for _label, value in items[MAX_BARS - 1 :])
         items = items[: MAX_BARS - 1] + [("…", rest)]
     bar_height = 18
-    height = max(len(items), 1) * bar_height + 50
+    height = len(items) * bar_height + 50 if items else 20
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 14, title, fontName=FONT, fontSize=11, fillColor=ACCENT))
     if not items:
@@ -41,6 +45,9 @@ def bar_chart(title: str, items: list[tuple[str, float]], *, width: float, value
     chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = "{:,.0f}".format
+    if not money:  # counts: whole steps
+        chart.valueAxis.valueStep = max(1, math.ceil(max(v for _l, v in items) / 5))
     chart.bars[0].fillColor = ACCENT
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 7

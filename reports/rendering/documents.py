@@ -23,6 +23,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from reports.rendering import charts
 from reports.rendering.base import (
@@ -74,7 +75,7 @@ def _labelled(label, value, st) -> list:
     return [Paragraph(text(label), st["label"]), _p(value, st["body"])]
 
 
-def _key_values(pairs, st, widths=(4.5 * cm, 12.5 * cm)) -> Table:
+def _key_values(pairs, st, widths=(4.5 * cm, 12.9 * cm)) -> Table:
     rows = [[_p(label, st["cell"]), _p(value, st["cell"])] for label, value in pairs]
     table = Table(rows, colWidths=list(widths), splitInRow=1)
     table.setStyle(
@@ -155,7 +156,7 @@ def _signature_block(data, st, *, prepared_label=None) -> list:
     ]
     table = Table(rows, colWidths=[8.5 * cm, 8.5 * cm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [CondPageBreak(6 * cm), Spacer(1, 0.8 * cm), KeepTogether([table])]
+    return [CondPageBreak(4.5 * cm), Spacer(1, 0.6 * cm), KeepTogether([table])]
 
 
 def _evidence_rows(evidence, photos, st, *, thumb=2.6 * cm) -> list[list]:
@@ -175,6 +176,19 @@ def _evidence_rows(evidence, photos, st, *, thumb=2.6 * cm) -> list[list]:
     return rows
 
 
+def _observation(finding, st) -> list:
+    """Condition, criteria, cause, effect: the four parts of every finding."""
+    story = []
+    for label, key in [
+        (_("Condition"), "condition"),
+        (_("Criteria"), "criteria"),
+        (_("Cause"), "cause"),
+        (_("Effect"), "effect"),
+    ]:
+        story += _labelled(label, finding[key], st)
+    return story
+
+
 # --- audit report --------------------------------------------------------------------------
 
 
@@ -190,13 +204,7 @@ def _finding_section(number, finding, data, st) -> list:
     if finding["deemed_accepted_on"]:
         meta.append(_("No reply by the due date: deemed accepted"))
     story.append(_p(" · ".join(meta), st["small"]))
-    for label, key in [
-        (_("Condition"), "condition"),
-        (_("Criteria"), "criteria"),
-        (_("Cause"), "cause"),
-        (_("Effect"), "effect"),
-    ]:
-        story += _labelled(label, finding[key], st)
+    story += _observation(finding, st)
     story.append(Paragraph(text(_("Recommendations")), st["label"]))
     for index, rec in enumerate(finding["recommendations"], start=1):
         story.append(_p(f"{index}. {rec['text']}  [{rec['status_label']}]", st["body"]))
@@ -253,13 +261,12 @@ def _sanctions_table(data, st) -> list:
     ]
     widths = [2.6 * cm, 2.6 * cm, 4.2 * cm, 2.3 * cm, 2.1 * cm, 2.1 * cm, 1.5 * cm]
     story = long_table(header, rows, widths, st)
-    story.append(
-        _p(
-            _("Issued %(issued)s · settled %(settled)s · outstanding %(outstanding)s")
-            % {key: money(value, currency) for key, value in totals.items()},
-            st["small"],
-        )
+    summary = _p(
+        _("Issued %(issued)s · settled %(settled)s · outstanding %(outstanding)s")
+        % {key: money(value, currency) for key, value in totals.items()},
+        st["small"],
     )
+    story[-1] = KeepTogether([story[-1], summary])
     return story
 
 
@@ -511,8 +518,9 @@ def citizen_report_story(data, st, photos, *, draft, step) -> list:
         block.append(_p(_("What should be done:"), st["label"]))
         for rec in finding["recommendations"]:
             block.append(_p(f"• {rec['text'][:400]} — {rec['status_label']}", st["body"]))
-        story.append(KeepTogether(block[:3]))
-        story += block[3:]
+        head = 4 if picture is not None else 3
+        story.append(KeepTogether(block[:head]))
+        story += block[head:]
     if not data["findings"]:
         story.append(_p(_("No finding was issued."), st["body"]))
     step(0.3)
@@ -524,6 +532,7 @@ def citizen_report_story(data, st, photos, *, draft, step) -> list:
             [(f["reference"], float(f["amount"])) for f in data["findings"] if f["amount"]],
             width=width,
             value_format="{:,.0f}".format,
+            money=True,
         )
     )
     story.append(Spacer(1, 0.4 * cm))
@@ -671,13 +680,7 @@ def observation_memorandum_story(data, st, photos, *, draft, step) -> list:
             st["body"],
         )
     )
-    for label, key in [
-        (_("Condition"), "condition"),
-        (_("Criteria"), "criteria"),
-        (_("Cause"), "cause"),
-        (_("Effect"), "effect"),
-    ]:
-        story += _labelled(label, finding[key], st)
+    story += _observation(finding, st)
     if finding["amount"]:
         story += _labelled(_("Amount"), money(finding["amount"], engagement["currency"]), st)
     story.append(Paragraph(text(_("Recommendations")), st["label"]))
@@ -800,7 +803,31 @@ def render(
     st = styles(LARGE_TYPE.get(kind, 9.5))
     data = {**data, "notes": list(data.get("notes", []))}
     photos = ThumbnailCache(open_image, data["notes"])
+    try:
+        pdf = _build(data, st, photos, kind=kind, draft=draft, verify_url=verify_url, step=step)
+    finally:
+        photos.close()
+    step(1.0)
+    return pdf, data["notes"]
+
+
+def _preseed_contents(story) -> None:
+    """Give the table of contents every heading before the first pass (page numbers are
+    unknown, the lines are not), so the first layout already has the contents at their
+    final length and the second pass only fills in page numbers: two passes, not three."""
+    toc = next((f for f in story if isinstance(f, TableOfContents)), None)
+    if toc is None:
+        return
+    headings = [f for f in story if isinstance(f, Paragraph) and f.style.name in ("h1", "h2")]
+    toc._entries = [
+        (0 if f.style.name == "h1" else 1, f.getPlainText(), 0, f"h{number}")
+        for number, f in enumerate(headings, start=1)
+    ]
+
+
+def _build(data, st, photos, *, kind, draft, verify_url, step) -> bytes:
     story = STORIES[kind](data, st, photos, draft=draft, step=step)
+    _preseed_contents(story)
     buffer = io.BytesIO()
     passes = 2 if kind in WITH_CONTENTS else 1
     done = {"pass": 0}
@@ -824,5 +851,4 @@ def render(
         doc.multiBuild(story, canvasmaker=maker)
     else:
         doc.build(story, canvasmaker=maker)
-    step(1.0)
-    return buffer.getvalue(), data["notes"]
+    return buffer.getvalue()

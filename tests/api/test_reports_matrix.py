@@ -7,18 +7,11 @@ from audits.choices import EngagementStatus
 from reports.models import Report
 from reports.services.generation import report_approve, report_request
 from tests.api.matrix import EndpointMatrix
+from tests.api.test_evidence import AGENCY_AND_OVERSIGHT as PUBLISHED_READERS
+from tests.api.test_evidence import SAI_AND_TEAM as FULL_ACCESS
 from tests.conftest import client_for
 from tests.world import ACTORS, build_world
 
-FULL_ACCESS = {
-    "sai_admin",
-    "supervisor",
-    "team_leader",
-    "team_auditor",
-    "team_cso",
-    "granted_expert",
-}
-PUBLISHED_READERS = {"agency_respondent", "parent_agency_respondent", "oversight"}
 CAN_REQUEST = {
     "sai_admin": 202,
     "supervisor": 202,

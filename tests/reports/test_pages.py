@@ -97,3 +97,17 @@ def test_public_pages_need_no_login():
     client = Client()
     for url in ("/verify/", "/published/", "/open-data/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_admin_lists_reports_read_only_and_edits_branding(world):
+    from reports.services.generation import report_request
+
+    report = report_request(
+        by=world.users["team_leader"], kind="audit_report", engagement=world.engagement
+    )
+    admin = browser(world.users["sai_admin"])
+    assert admin.get("/admin/reports/report/").status_code == 200
+    page = admin.get(f"/admin/reports/report/{report.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert admin.get("/admin/reports/reportbranding/add/").status_code == 200
