@@ -19,6 +19,7 @@ from api.base.viewsets import (
     ScopedViewSet,
     ServiceWriteMixin,
     TransitionMixin,
+    UploadLimitMixin,
     etag_for,
 )
 from api.serializers.findings import (
@@ -136,7 +137,7 @@ def _finding_id(value) -> int:
         raise serializers.ValidationError({"finding": [_("A valid id is required.")]}) from error
 
 
-class ResponseViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
+class ResponseViewSet(UploadLimitMixin, mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
     queryset = Response.objects.prefetch_related("attachments")
     serializer_class = ResponseSerializer
     write_roles = RESPONDING_ROLES
