@@ -7,3 +7,7 @@ urlpatterns = [
     path("", include("security.urls")),
     path("", include("audits.urls")),
 ]
+
+# API URLs that match no route answer in the API's JSON error shape.
+handler404 = "security.views.page_not_found"
+handler500 = "security.views.server_error"

@@ -196,7 +196,7 @@ class HistoryMixin:
         return ()
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, *args, **kwargs):
         obj = self.get_object()
         since = history_visible_since(request.user, obj)

@@ -147,6 +147,8 @@ class ResponseViewSet(UploadLimitMixin, mixins.ListModelMixin, HistoryMixin, Sco
     @extend_schema(request=ResponseSerializer, responses={201: ResponseSerializer})
     def create(self, request, *args, **kwargs):
         findings = Finding.objects.visible_to(request.user)
+        if not hasattr(request.data, "get"):  # a JSON array or scalar, not an object
+            raise serializers.ValidationError({"non_field_errors": [_("Expected an object.")]})
         finding = get_object_or_404(findings, pk=_finding_id(request.data.get("finding")))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -248,3 +248,30 @@ def test_a_body_over_the_limit_is_a_413_in_the_json_error_shape(world, settings)
         "POST", "/api/v1/auth/token/", body, content_type="application/json"
     )
     assert anonymous.status_code == 413 and "detail" in anonymous.json()
+
+
+# --- 5xx that .ci/fuzz (schemathesis) found -----------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["[]", "[1, 2]", '"text"', "3"])
+def test_a_json_body_that_is_not_an_object_is_a_400_on_responses(world, body):
+    client = client_for(world.users["agency_respondent"])
+    response = client.generic("POST", "/api/v1/responses/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/responses/0.5/", "/api/v1/engagements/null,null/members/", "/api/v1/nope/"]
+)
+def test_an_api_url_matching_no_route_is_a_json_404(world, path):
+    response = client_for(world.users["supervisor"]).get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json" and "detail" in response.json()
+
+
+def test_the_schema_describes_history_as_the_plain_list_it_is(world):
+    schema = client_for(world.users["supervisor"]).get("/api/v1/schema/?format=json").json()
+    answer = schema["paths"]["/api/v1/findings/{id}/history/"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"]["type"] == "array"
+    errors = schema["paths"]["/api/v1/findings/{id}/"]["patch"]["responses"]
+    assert {"400", "401", "403", "404", "409", "412", "413", "415"} <= set(errors)
