@@ -4,7 +4,11 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format bench install migrate demo clean
+.PHONY: run test lint format bench install migrate demo clean fuzz
+# `make run` is a local trial on loopback: plain HTTP, no second factor, and a secret key
+# made once in data/secret_key (settings refuse the built-in one with DEBUG off).
+LOCAL_ENV = SECURE_HTTPS=$${SECURE_HTTPS:-false} REQUIRE_2FA=$${REQUIRE_2FA:-false} \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat data/secret_key)}"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +18,18 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-migrate: install
-	$(PY) manage.py migrate --noinput
+data/secret_key:
+	mkdir -p data && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+migrate: install data/secret_key
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(LOCAL_ENV) $(PY) manage.py load_demo
 
 run: demo
-	$(PY) manage.py runserver $(HOST)
+	@echo "Local trial: plain HTTP (SECURE_HTTPS=false), two-factor authentication OFF (REQUIRE_2FA=false)."
+	$(LOCAL_ENV) $(PY) manage.py runserver $(HOST)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -33,12 +41,16 @@ format: install
 
 test: install
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 
-bench: install
-	$(PY) manage.py bench
-	$(PY) manage.py bench_reports
+bench: install data/secret_key
+	$(LOCAL_ENV) $(PY) manage.py bench
+	$(LOCAL_ENV) $(PY) manage.py bench_reports
+
+# schemathesis against a running server, as a supervisor and a CSO auditor (.ci/run calls it).
+fuzz: install
+	.ci/fuzz
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

@@ -6,7 +6,7 @@ Each serving of evidence is recorded in the chain of custody."""
 
 from django.http import FileResponse, Http404
 
-from audits.filetypes import INLINE_TYPES, JPEG
+from audits.filetypes import INLINE_TYPES, JPEG, download_name
 from audits.models import EvidenceAccess
 from audits.models.files import evidence_storage
 from audits.services.evidence import evidence_record_access
@@ -19,9 +19,8 @@ def client_ip(request) -> str | None:
 def _safe_headers(response, inline: bool):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    if not inline:
-        # Even if a browser were to render it, it must not run anything or reach out.
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Even if a browser were to render it, it must not run anything or reach out.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
 
 
@@ -32,11 +31,12 @@ def serve_evidence_file(request, evidence, *, action=None) -> FileResponse:
         action = EvidenceAccess.Action.VIEW if inline else EvidenceAccess.Action.DOWNLOAD
     stream = _open(evidence.file.name)
     evidence_record_access(evidence, by=request.user, action=action, ip=client_ip(request))
-    extension = evidence.file.name.rsplit(".", 1)[-1]
     response = FileResponse(
         stream,
         as_attachment=not inline,
-        filename=evidence.original_filename or f"evidence-{evidence.pk}.{extension}",
+        filename=download_name(
+            evidence.original_filename, evidence.content_type, f"evidence-{evidence.pk}"
+        ),
         content_type=evidence.content_type,
     )
     return _safe_headers(response, inline)
@@ -58,7 +58,9 @@ def serve_attachment(attachment) -> FileResponse:
     response = FileResponse(
         _open(attachment.file.name),
         as_attachment=True,
-        filename=attachment.original_filename or None,
+        filename=download_name(
+            attachment.original_filename, attachment.content_type, f"attachment-{attachment.pk}"
+        ),
         content_type=attachment.content_type or "application/octet-stream",
     )
     return _safe_headers(response, inline=False)

@@ -11,6 +11,7 @@ import codecs
 import csv
 import re
 import struct
+import zipfile
 
 from django.utils.translation import gettext as _
 
@@ -63,8 +64,10 @@ ACCEPTED = {
     AMR: ".amr",
 }
 IMAGE_TYPES = {JPEG, PNG, HEIC, HEIF}
-# Served inline (shown in the browser); everything else is a download.
-INLINE_TYPES = {JPEG, PNG, PDF}
+OFFICE_TYPES = {DOCX, XLSX, PPTX}
+# Served inline (shown in the browser); everything else is a download. A PDF can carry
+# scripts and forms, so it is a download too (and every file carries a sandbox CSP).
+INLINE_TYPES = {JPEG, PNG}
 
 HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
 HEIF_BRANDS = {b"mif1", b"msf1", b"heif"}
@@ -196,6 +199,56 @@ def _zip_type(head: bytes) -> str | None:
             if any(name.startswith(prefix) for name in names):
                 return content_type
     refuse(_("zip archive"))
+
+
+# Inside an Office document: parts that run code, and files no document needs.
+OFFICE_MACRO_PART = re.compile(r"(^|/)(vba[^/]*\.bin|vbadata\.xml|activex/)", re.IGNORECASE)
+OFFICE_EXECUTABLE_EXTENSIONS = {
+    ".exe", ".dll", ".com", ".scr", ".msi", ".bat", ".cmd", ".ps1", ".vbs", ".vbe", ".js",
+    ".jse", ".wsf", ".hta", ".jar", ".sh", ".cpl", ".lnk", ".app", ".elf", ".so", ".dylib",
+}  # fmt: skip
+OFFICE_MAX_ENTRIES = 10_000
+OFFICE_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+CONTENT_TYPES_MAX_BYTES = 1024 * 1024
+
+
+def check_office_document(stream) -> None:
+    """Read the whole zip directory (not only the entries in the first bytes) of an OOXML
+    file: a macro part or an executable anywhere, a macro-enabled content type, or a
+    damaged or bomb-sized archive is refused (415)."""
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            entries = archive.infolist()
+            if len(entries) > OFFICE_MAX_ENTRIES:
+                refuse(_("Office document with too many parts"))
+            if sum(entry.file_size for entry in entries) > OFFICE_MAX_UNCOMPRESSED_BYTES:
+                refuse(_("Office document that expands beyond 1 GB"))
+            for entry in entries:
+                name = entry.filename
+                if OFFICE_MACRO_PART.search(name):
+                    refuse(_("Office document with macros"))
+                lowered = name.lower()
+                if any(lowered.endswith(extension) for extension in OFFICE_EXECUTABLE_EXTENSIONS):
+                    refuse(_("Office document carrying a program (%(name)s)") % {"name": name})
+            content_types = archive.getinfo("[Content_Types].xml")
+            if content_types.file_size > CONTENT_TYPES_MAX_BYTES:
+                refuse(_("damaged Office document"))
+            declared = archive.read(content_types).lower()
+            if b"macroenabled" in declared or b"vbaproject" in declared:
+                refuse(_("Office document with macros"))
+    except (zipfile.BadZipFile, KeyError, EOFError, NotImplementedError):
+        refuse(_("damaged Office document"))
+    finally:
+        stream.seek(0)
+
+
+def download_name(original: str, content_type: str, fallback: str) -> str:
+    """The name a download is offered under: the user's name, with the extension of the
+    type found in the bytes (`invoice.html` that is text is served as `invoice.txt`)."""
+    stem = (original or "").rsplit(".", 1)[0].strip() if "." in (original or "") else original
+    extension = ACCEPTED.get(content_type, "")
+    return f"{stem or fallback}{extension}"
 
 
 def _audio_frame_type(head: bytes) -> str | None:

@@ -6,18 +6,23 @@ image (at a reduced scale) is also how a truncated or damaged photo is caught.
 
 import datetime
 import io
+import warnings
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from audits.exceptions import UnsupportedFileType
+
 PREVIEW_PIXELS = 640
 PREVIEW_QUALITY = 80
 COORDINATE_STEP = Decimal("0.000001")
 
+EXIF_FIRST_YEAR, EXIF_LAST_YEAR = 1900, 9998
 EXIF_DATETIME_ORIGINAL = 0x9003
 EXIF_OFFSET_TIME_ORIGINAL = 0x9011
 GPS_LATITUDE_REF, GPS_LATITUDE, GPS_LONGITUDE_REF, GPS_LONGITUDE = 1, 2, 3, 4
@@ -35,19 +40,58 @@ def damaged_photo_error() -> ValidationError:
     return ValidationError({"file": [_("The image is damaged or truncated.")]})
 
 
+def too_many_pixels_error(width=None, height=None) -> UnsupportedFileType:
+    limit = settings.EVIDENCE_MAX_PIXELS
+    if width and height:
+        return UnsupportedFileType(
+            _(
+                "The image is %(width)d × %(height)d pixels; images over %(limit)d megapixels "
+                "are not accepted."
+            )
+            % {"width": width, "height": height, "limit": limit // 1_000_000}
+        )
+    return UnsupportedFileType(
+        _("The image has too many pixels; images over %(limit)d megapixels are not accepted.")
+        % {"limit": limit // 1_000_000}
+    )
+
+
+def check_image_dimensions(stream) -> None:
+    """Refuse (415) an image whose header claims more than `EVIDENCE_MAX_PIXELS`, before a
+    single pixel is decoded: `Image.open` reads only the header. One Pillow cannot
+    identify (HEIC without a plugin) passes: it is never decoded either."""
+    stream.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(stream)
+    except Image.DecompressionBombError as error:
+        raise too_many_pixels_error() from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return  # damaged images are caught when the preview is made
+    finally:
+        stream.seek(0)
+    with image:
+        width, height = image.size
+    if width * height > settings.EVIDENCE_MAX_PIXELS:
+        raise too_many_pixels_error(width, height)
+
+
 def read_photo(stream) -> PhotoFacts:
     """EXIF facts and a JPEG preview of an image Pillow can decode; empty facts for one it
     cannot identify at all (HEIC without a plugin). Raises ValidationError for a damaged
     image of a type Pillow knows."""
     try:
         image = Image.open(stream)
-    except UnidentifiedImageError:
+    except (UnidentifiedImageError, Image.DecompressionBombError):
         return PhotoFacts()
     except (OSError, SyntaxError, ValueError) as error:
         raise damaged_photo_error() from error
     with image:
         facts = exif_facts(image)
         try:
+            # JPEG decodes at 1/2, 1/4 or 1/8 scale (draft); `thumbnail` then reduces by
+            # whole factors before resampling, so memory stays near the preview's size.
             image.draft("RGB", (PREVIEW_PIXELS, PREVIEW_PIXELS))
             image.load()
             facts.preview_jpeg = _preview(image)
@@ -90,8 +134,13 @@ def exif_datetime(value, offset=None) -> datetime.datetime | None:
         moment = datetime.datetime.strptime(value.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
         if isinstance(offset, str) and offset.strip("\x00 "):
             stamp = moment.isoformat() + offset.strip("\x00 ")
-            return datetime.datetime.fromisoformat(stamp)
-        return timezone.make_aware(moment)
+            moment = datetime.datetime.fromisoformat(stamp)
+        else:
+            moment = timezone.make_aware(moment)
+        # Stored in UTC, where year 1 or 9999 may not fit; no photo predates 1900 anyway.
+        if not EXIF_FIRST_YEAR <= moment.astimezone(datetime.UTC).year <= EXIF_LAST_YEAR:
+            return None
+        return moment
     except (ValueError, OverflowError):
         return None
 

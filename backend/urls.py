@@ -11,3 +11,7 @@ urlpatterns = [
     path("", include("programme.urls")),
     path("", include("reports.urls")),
 ]
+
+# API URLs that match no route answer in the API's JSON error shape.
+handler404 = "security.views.page_not_found"
+handler500 = "security.views.server_error"

@@ -52,8 +52,8 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
 
 
 @receiver(post_save, sender=LogEntry)
-def _admin_change(sender, instance, created, **kwargs):
-    if created:
+def _admin_change(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
         security_event_record(
             EventKind.ADMIN_CHANGE,
             user=instance.user,

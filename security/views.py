@@ -15,6 +15,8 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.defaults import page_not_found as django_page_not_found
+from django.views.defaults import server_error as django_server_error
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -150,3 +152,16 @@ def security_log(request):
             "query": query.urlencode(),
         },
     )
+
+
+def page_not_found(request, exception=None):
+    """An API URL that matches no route is a 404 in the API's JSON error shape."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return django_page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("A server error occurred.")}, status=500)
+    return django_server_error(request)

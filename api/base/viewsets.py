@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from audits.exceptions import PreconditionFailed
 from audits.history import RelatedHistory, history_entries
 from audits.querysets import history_visible_since
+from audits.upload_handlers import limit_uploads
 
 
 class RoleWritePermission(BasePermission):
@@ -75,6 +76,16 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, *args, **kwargs):
         data = self.representation(self.get_object())
         return Response(data, headers={"ETag": etag_for(data)})
+
+
+class UploadLimitMixin:
+    """A POST's files pass the upload limit while they arrive (`audits.upload_handlers`):
+    one over it is a 413 before anything is written, even to temporary storage."""
+
+    def initialize_request(self, request, *args, **kwargs):
+        if request.method == "POST":
+            limit_uploads(request)
+        return super().initialize_request(request, *args, **kwargs)
 
 
 class ServiceWriteMixin:
@@ -183,7 +194,7 @@ class HistoryMixin:
         return ()
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, *args, **kwargs):
         obj = self.get_object()
         since = history_visible_since(request.user, obj)

@@ -41,11 +41,11 @@ class EvidenceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field({"type": "integer", "nullable": True})
     def get_supersedes(self, evidence):
         return getattr(evidence, "visible_supersedes_id", evidence.supersedes_id)
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field({"type": "integer", "nullable": True})
     def get_superseded_by(self, evidence):
         return getattr(evidence, "visible_superseded_by_id", None)
 
@@ -57,7 +57,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
     def get_file_url(self, evidence):
         return self._absolute(reverse("evidence-file", args=[evidence.pk]))
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_preview_url(self, evidence):
         if not evidence.preview:
             return None

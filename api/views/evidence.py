@@ -11,14 +11,13 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from api.base.parsers import BoundedJSONParser, StrictMultiPartParser
-from api.base.viewsets import HistoryMixin, ScopedViewSet, etag_for
+from api.base.viewsets import HistoryMixin, ScopedViewSet, UploadLimitMixin, etag_for
 from api.serializers.evidence import EvidenceCreateSerializer, EvidenceSerializer
 from audits.choices import EvidenceKind, Role
 from audits.evidence_files import serve_evidence_file, serve_evidence_preview
 from audits.exceptions import DuplicateEvidence
 from audits.models import Evidence, EvidenceAccess
 from audits.services.evidence import evidence_file
-from audits.upload_handlers import limit_uploads
 from programme.services.procedures import procedure_file_evidence
 
 # Roles that can be on an engagement team; the service decides per engagement.
@@ -48,7 +47,7 @@ NOT_IN_SCHEMA = extend_schema(exclude=True)
 
 
 @extend_schema_view(update=NOT_IN_SCHEMA, partial_update=NOT_IN_SCHEMA, destroy=NOT_IN_SCHEMA)
-class EvidenceViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
+class EvidenceViewSet(UploadLimitMixin, mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
     """Field evidence. Filed with a multipart POST; never changed or deleted (405):
     a correction is a new item with `supersedes`."""
 
@@ -60,11 +59,6 @@ class EvidenceViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
     parser_classes = [StrictMultiPartParser, FormParser, BoundedJSONParser]
 
     roles_guard_objects = False  # PATCH/PUT/DELETE: 404 or 405, never 403
-
-    def initialize_request(self, request, *args, **kwargs):
-        if request.method == "POST":
-            limit_uploads(request)
-        return super().initialize_request(request, *args, **kwargs)
 
     def get_queryset(self):
         visible = Evidence.objects.visible_to(self.request.user)

@@ -19,6 +19,7 @@ from api.base.viewsets import (
     ScopedViewSet,
     ServiceWriteMixin,
     TransitionMixin,
+    UploadLimitMixin,
     etag_for,
 )
 from api.serializers.findings import (
@@ -136,7 +137,7 @@ def _finding_id(value) -> int:
         raise serializers.ValidationError({"finding": [_("A valid id is required.")]}) from error
 
 
-class ResponseViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
+class ResponseViewSet(UploadLimitMixin, mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
     queryset = Response.objects.prefetch_related("attachments")
     serializer_class = ResponseSerializer
     write_roles = RESPONDING_ROLES
@@ -146,6 +147,8 @@ class ResponseViewSet(mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
     @extend_schema(request=ResponseSerializer, responses={201: ResponseSerializer})
     def create(self, request, *args, **kwargs):
         findings = Finding.objects.visible_to(request.user)
+        if not hasattr(request.data, "get"):  # a JSON array or scalar, not an object
+            raise serializers.ValidationError({"non_field_errors": [_("Expected an object.")]})
         finding = get_object_or_404(findings, pk=_finding_id(request.data.get("finding")))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -29,7 +29,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.exceptions import FileTooLarge
-from audits.filetypes import ACCEPTED, HEAD_BYTES, detect_content_type
+from audits.filetypes import (
+    ACCEPTED,
+    HEAD_BYTES,
+    IMAGE_TYPES,
+    OFFICE_TYPES,
+    check_office_document,
+    detect_content_type,
+)
+from audits.photos import check_image_dimensions
 
 CHUNK_BYTES = 64 * 1024
 ORIGINAL_NAME_MAX = 255
@@ -160,6 +168,10 @@ def store_upload(upload, *, storage, folder: str, max_bytes: int | None = None) 
     if not head:
         raise empty_file_error()
     content_type = detect_content_type(head)
+    if content_type in IMAGE_TYPES:
+        check_image_dimensions(upload)  # the pixel cap, from the header alone
+    elif content_type in OFFICE_TYPES:
+        check_office_document(upload)  # the whole zip directory
     name = _stored_name(folder, content_type)
     reader = HashingReader(upload, max_bytes=max_bytes)
     try:

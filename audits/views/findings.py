@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from audits import permissions as can
 from audits.choices import EngagementStatus, FindingStatus
 from audits.evidence_files import serve_attachment
+from audits.exceptions import FileTooLarge
 from audits.forms.findings import FindingForm, RecommendationForm, ResponseForm, TransitionForm
 from audits.forms.sanctions import SanctionForm
 from audits.models import (
@@ -26,6 +28,7 @@ from audits.models import (
 from audits.selectors.sanctions import sanctions_with_balance
 from audits.services import findings as services
 from audits.services import sanctions as sanction_services
+from audits.upload_handlers import limit_uploads
 from audits.views.confirm import confirmed_transition
 from audits.views.service_errors import (
     SERVICE_ERRORS,
@@ -227,9 +230,24 @@ def recommendation_transition(request, pk):
     return redirect("finding-detail", pk=recommendation.finding_id)
 
 
+@csrf_exempt  # the token is checked in `_response_add`, after the upload limit is in place
 @require_POST
 @login_required
 def response_add(request, pk):
+    """Attachments pass the same upload limit as evidence while they arrive."""
+    limit_uploads(request)
+    try:
+        request.POST  # read the body now, under the limit  # noqa: B018
+    except FileTooLarge as error:
+        messages.error(request, error.message)
+        page = _render_finding(request, _visible_finding(request, pk))
+        page.status_code = error.status_code
+        return page
+    return _response_add(request, pk)
+
+
+@csrf_protect
+def _response_add(request, pk):
     finding = _visible_finding(request, pk)
     form = _response_form(request.user, finding, request.POST, request.FILES)
     if form is None:

@@ -135,7 +135,7 @@ def post(client, world, content, name="f.bin", **fields):
     ("content", "content_type", "disposition"),
     [
         (samples.jpeg_bytes(), "image/jpeg", "inline"),
-        (samples.PDF, "application/pdf", "inline"),
+        (samples.PDF, "application/pdf", "attachment"),
         (samples.TEXT, "text/plain", "attachment"),
         (samples.DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          "attachment"),

@@ -91,5 +91,5 @@ def test_zip_entry_names_read_from_local_headers():
     ]
 
 
-def test_only_images_and_pdf_are_shown_inline():
-    assert {filetypes.JPEG, filetypes.PNG, filetypes.PDF} == filetypes.INLINE_TYPES
+def test_only_images_are_shown_inline_and_a_pdf_is_a_download():
+    assert {filetypes.JPEG, filetypes.PNG} == filetypes.INLINE_TYPES

@@ -76,7 +76,7 @@ def test_phone_page_form_refuses_an_oversize_upload_with_413(world, settings):
 
 @pytest.mark.parametrize(
     ("content_type", "disposition"),
-    [("text/plain", "attachment"), ("application/pdf", "inline"), ("image/png", "inline")],
+    [("text/plain", "attachment"), ("application/pdf", "attachment"), ("image/png", "inline")],
 )
 def test_file_view_headers_and_custody(world, content_type, disposition):
     evidence = EvidenceFactory(engagement=world.engagement, content_type=content_type)
