@@ -36,8 +36,15 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 
+# `make bench` (small) or `make bench SCALE=national`: PostgreSQL at BENCH_DATABASE_URL
+# (throw-away test_<name>_bench_<scale>), then SQLite for the small scale.
+SCALE ?= small
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/social_audit
+BENCH_ARGS ?=
 bench: install
-	$(PY) manage.py bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE) $(BENCH_ARGS)
+	if [ "$(SCALE)" = small ]; then \
+		DATABASE_URL=sqlite:///data/bench.sqlite3 $(PY) manage.py bench --scale small $(BENCH_ARGS); fi
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache
