@@ -25,7 +25,7 @@ READS = [
     "/api/v1/evidence/?page_size=50",
     "/api/v1/engagements/?page_size=50",
     "/api/v1/findings/?page_size=50&status=issued",
-    "/api/v1/findings/?page_size=50&page=3",
+    "/api/v1/findings/?page_size=50&page=2",
     "/api/v1/findings/?page_size=50&ordering=-response_due",
 ]
 
