@@ -44,8 +44,15 @@ test: install
 	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 
+# `make bench` (small) or `make bench SCALE=national`: PostgreSQL at BENCH_DATABASE_URL
+# (throw-away test_<name>_bench_<scale>), then SQLite for the small scale; then the reports.
+SCALE ?= small
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/social_audit
+BENCH_ARGS ?=
 bench: install data/secret_key
-	$(LOCAL_ENV) $(PY) manage.py bench
+	$(LOCAL_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE) $(BENCH_ARGS)
+	if [ "$(SCALE)" = small ]; then \
+		$(LOCAL_ENV) DATABASE_URL=sqlite:///data/bench.sqlite3 $(PY) manage.py bench --scale small $(BENCH_ARGS); fi
 	$(LOCAL_ENV) $(PY) manage.py bench_reports
 
 # schemathesis against a running server, as a supervisor and a CSO auditor (.ci/run calls it).

@@ -1,12 +1,15 @@
 """Who sees what. Every read starts here: `Model.objects.visible_to(user)`.
 
 Each rule is one SQL subquery on indexed columns, never a list of ids built in Python,
-so a page costs the same number of queries whatever the caller may see.
+so a page costs the same number of queries whatever the caller may see. The rows below
+an engagement are filtered by ONE semi-join, `engagement_id IN (the caller's
+engagements)`, never by OR-ed subqueries: PostgreSQL then starts from what the caller
+may see (a team's ten engagements) instead of filtering a scan of the whole table.
 """
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from audits.choices import EngagementStatus, FindingStatus, OrganizationKind, Role
 
@@ -37,14 +40,20 @@ def _is_blind(user) -> bool:
 class OrganizationQuerySet(models.QuerySet):
     def subtree_of(self, organization_id):
         """The organisation and everything below it, as one query (no recursion in Python)."""
+        return self.filter(pk__in=self.subtree_ids(organization_id))
+
+    def subtree_ids(self, organization_id):
+        """The ids of `subtree_of`, as one subquery: a UNION of the levels, each an index
+        lookup on parent_id (OR-ed joins of the table with itself scan every row)."""
         from audits.models.organizations import MAX_ORGANIZATION_DEPTH
 
-        q = Q(pk=organization_id)
-        lookup = "parent_id"
+        level = self.model.objects.filter(pk=organization_id).values("pk")
+        levels = [level]
         for _level in range(MAX_ORGANIZATION_DEPTH - 1):
-            q |= Q(**{lookup: organization_id})
-            lookup = "parent__" + lookup
-        return self.filter(q)
+            level = self.model.objects.filter(parent_id__in=level).values("pk")
+            levels.append(level)
+        first, *rest = [level.order_by() for level in levels]
+        return first.union(*rest)
 
     def visible_to(self, user):
         """Organisations are public directory data for anyone logged in."""
@@ -68,6 +77,11 @@ class UserQuerySet(models.QuerySet):
 
 
 class EngagementQuerySet(models.QuerySet):
+    """The caller's engagements are a UNION of small, indexed sets (their team
+    memberships, their grants, their SAI's engagements, what was published to them),
+    never OR-ed subqueries: PostgreSQL estimates a union of ten memberships as ten rows
+    and starts the plan from them, where an OR made it scan every engagement's rows."""
+
     def _membership_ids(self, user):
         return _model("EngagementMember").objects.filter(user=user).values("engagement_id")
 
@@ -78,35 +92,62 @@ class EngagementQuerySet(models.QuerySet):
             .values("content_object_id")
         )
 
-    def _inside_scope(self, user) -> Q:
+    def _inside_ids(self, user) -> list:
         """Engagements whose whole file (drafts, team evidence) the user may read."""
-        role = user.effective_role
-        if role == Role.SAI_ADMIN:
-            # Not `Q()`: an empty Q vanishes when OR-ed (`Q() | X` is just `X`).
-            return Q(pk__isnull=False)
-        if role == Role.SUPERVISOR:
-            return Q(sai_id=user.organization_id) | Q(pk__in=self._granted_ids(user))
-        return Q(pk__in=self._membership_ids(user)) | Q(pk__in=self._granted_ids(user))
+        if user.effective_role == Role.SUPERVISOR:
+            own_sai = self.model.objects.filter(sai_id=user.organization_id).values("pk")
+            return [own_sai, self._granted_ids(user)]
+        return [self._membership_ids(user), self._granted_ids(user)]
 
-    def _published_scope(self, user) -> Q:
+    def _published_ids(self, user) -> list:
         """Engagements of which the user may read only what has been issued."""
         role = user.effective_role
+        engagements = self.model.objects
         if role == Role.AGENCY_RESPONDENT:
-            agencies = _model("Organization").objects.subtree_of(user.organization_id)
-            return Q(auditee__in=agencies.values("pk"), status__in=AGENCY_VISIBLE_STATUSES)
+            agencies = _model("Organization").objects.subtree_ids(user.organization_id)
+            reached = engagements.filter(
+                auditee_id__in=agencies, status__in=AGENCY_VISIBLE_STATUSES
+            )
+            return [reached.values("pk")]
         if role == Role.OVERSIGHT:
-            return Q(status__in=OVERSIGHT_VISIBLE_STATUSES)
-        return Q(pk__in=[])
+            return [engagements.filter(status__in=OVERSIGHT_VISIBLE_STATUSES).values("pk")]
+        return []
+
+    @staticmethod
+    def _union(parts):
+        first, *rest = [part.order_by() for part in parts]
+        return first.union(*rest)
+
+    @staticmethod
+    def reads_published_only(user) -> bool:
+        """Roles that may read some engagements' issued part only (agencies, oversight);
+        for every other role, what it sees of an engagement it sees in full."""
+        return user.effective_role in (Role.AGENCY_RESPONDENT, Role.OVERSIGHT)
+
+    def full_access_ids(self, user):
+        """The ids of the engagements the user may read in full, as one subquery (None:
+        every engagement)."""
+        if user.effective_role == Role.SAI_ADMIN:
+            return None
+        return self._union(self._inside_ids(user))
+
+    def visible_ids(self, user):
+        """The ids of the engagements the user may see, as one subquery (None: all)."""
+        if user.effective_role == Role.SAI_ADMIN:
+            return None
+        return self._union(self._inside_ids(user) + self._published_ids(user))
 
     def with_full_access(self, user):
         if _is_blind(user):
             return self.none()
-        return self.filter(self._inside_scope(user))
+        ids = self.full_access_ids(user)
+        return self.all() if ids is None else self.filter(pk__in=ids)
 
     def visible_to(self, user):
         if _is_blind(user):
             return self.none()
-        return self.filter(self._inside_scope(user) | self._published_scope(user))
+        ids = self.visible_ids(user)
+        return self.all() if ids is None else self.filter(pk__in=ids)
 
     def worked_on_by(self, user):
         """Engagements where the user is on the team (the ones they may write to)."""
@@ -126,17 +167,55 @@ class EngagementChildQuerySet(models.QuerySet):
         if _is_blind(user):
             return self.none()
         engagements = _model("Engagement").objects
-        full = engagements.with_full_access(user).values("pk")
-        partial = engagements.visible_to(user).values("pk")
-        return self.filter(Q(engagement__in=full) | (Q(engagement__in=partial) & self.published()))
+        ids = engagements.visible_ids(user)
+        if ids is None:
+            return self.all()
+        # One semi-join from the caller's engagements: the plan starts there.
+        visible = self.filter(engagement_id__in=ids)
+        if not engagements.reads_published_only(user):
+            return visible
+        # Only for rows already inside the semi-join: drafts need full access.
+        return visible.filter(self.published() | self.full_access_for(user))
+
+    def full_access_for(self, user) -> Q:
+        """True for rows whose whole engagement file the caller may read."""
+        ids = _model("Engagement").objects.full_access_ids(user)
+        return Q(pk__isnull=False) if ids is None else Q(engagement_id__in=ids)
 
 
 class EvidenceQuerySet(EngagementChildQuerySet):
-    def published(self):
+    def published(self, evidence="pk"):
+        """Linked to an issued finding: one index probe per row, not a set of all links."""
         linked = _model("Finding").evidence.through.objects.filter(
-            finding__status__in=PUBLISHED_FINDING_STATUSES
+            evidence_id=OuterRef(evidence), finding__status__in=PUBLISHED_FINDING_STATUSES
         )
-        return Q(pk__in=linked.values("evidence_id"))
+        return Q(Exists(linked))
+
+    def with_visible_chain(self, user):
+        """Annotate `visible_supersedes_id` and `visible_superseded_by_id`: the item this
+        one corrects and the one correcting it, where the caller may see them. Both are in
+        the row's engagement (the service checks), so the visibility rule is not repeated:
+        whoever may read the engagement in full sees them, a reader of the published file
+        only those linked to an issued finding."""
+        successor = _model("Evidence").objects.filter(supersedes_id=OuterRef("pk"))
+        if not _model("Engagement").objects.reads_published_only(user):
+            return self.annotate(
+                visible_supersedes_id=models.F("supersedes_id"),
+                visible_superseded_by_id=models.Subquery(successor.values("pk")[:1]),
+            )
+        full = self.full_access_for(user)
+        return self.annotate(
+            visible_supersedes_id=models.Case(
+                models.When(
+                    full | self.published("supersedes_id"),
+                    then=models.F("supersedes_id"),
+                ),
+                default=None,
+            ),
+            visible_superseded_by_id=models.Subquery(
+                successor.filter(full | self.published()).values("pk")[:1]
+            ),
+        )
 
 
 class FindingQuerySet(EngagementChildQuerySet):

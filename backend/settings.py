@@ -192,7 +192,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.base.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "api.base.filters.VisibleFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.base.filters.StableOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "api.base.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.base.exceptions.exception_handler",

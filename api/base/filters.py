@@ -4,6 +4,7 @@ not exist, instead of an empty list that would confirm it exists."""
 
 from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.filters import OrderingFilter
 
 
 class VisibleFilterBackend(DjangoFilterBackend):
@@ -18,3 +19,15 @@ class VisibleFilterBackend(DjangoFilterBackend):
             if hasattr(base, "visible_to"):
                 filter_.queryset = base.visible_to(request.user)
         return filterset
+
+
+class StableOrderingFilter(OrderingFilter):
+    """`?ordering=` with the primary key as the last key, in the first key's direction,
+    so a page boundary never falls between equal values (a row on two pages) and one
+    index (column, id) serves both directions."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering or {key.lstrip("-") for key in ordering} & {"pk", "id"}:
+            return ordering  # None: the model's own ordering, which ends with the key
+        return [*ordering, "-pk" if ordering[0].startswith("-") else "pk"]

@@ -1,11 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.base.serializers import LightReadMixin
 from audits.choices import OrganizationKind
 from audits.models import Engagement, EngagementMember, Organization, User
 
 
-class EngagementSerializer(serializers.ModelSerializer):
+class EngagementSerializer(LightReadMixin, serializers.ModelSerializer):
     auditee = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(kind=OrganizationKind.AGENCY),
         error_messages={"does_not_exist": _("Unknown auditee: no agency with id {pk_value}.")},

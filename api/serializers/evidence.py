@@ -4,12 +4,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.base.serializers import LightReadMixin
 from audits.models import Engagement, Evidence, EvidenceAccess
 from audits.validators import PLAUSIBLE_DATE
 from programme.models import Procedure
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(LightReadMixin, serializers.ModelSerializer):
     """API.md's Evidence, plus: `supersedes`/`superseded_by` (the correction chain, as far
     as the caller may see it), `original_filename`, `preview_url`, `file_url`."""
 

@@ -4,6 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.base.serializers import LightReadMixin
 from audits.models import Engagement, Evidence, Finding, Recommendation, Response
 from audits.models.findings import MAX_AMOUNT
 
@@ -18,13 +19,13 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().visible_to(self.context["request"].user)
 
 
-class RecommendationBriefSerializer(serializers.ModelSerializer):
+class RecommendationBriefSerializer(LightReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Recommendation
         fields = ["id", "text", "status", "target_date"]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(LightReadMixin, serializers.ModelSerializer):
     engagement = VisibleRelatedField(
         queryset=Engagement.objects.all(),
         error_messages={
@@ -91,7 +92,7 @@ class FindingSerializer(serializers.ModelSerializer):
         return fields
 
 
-class RecommendationSerializer(serializers.ModelSerializer):
+class RecommendationSerializer(LightReadMixin, serializers.ModelSerializer):
     finding = VisibleRelatedField(
         queryset=Finding.objects.all(),
         error_messages={"does_not_exist": _("Unknown finding: no finding with id {pk_value}.")},
@@ -140,7 +141,7 @@ class AttachmentSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
-class ResponseSerializer(serializers.ModelSerializer):
+class ResponseSerializer(LightReadMixin, serializers.ModelSerializer):
     """`finding` is resolved by the view (404 when the caller cannot see it)."""
 
     recommendation = VisibleRelatedField(

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.base.serializers import LightReadMixin
 from api.base.viewsets import TransitionSerializer
 from audits.choices import SettlementBasis
 from audits.models import Finding, PersonLiable, Sanction, SanctionPayment
@@ -24,7 +25,7 @@ class PersonsLiableField(serializers.ListField):
         return [person.name for person in instance.liabilities.all()]
 
 
-class SanctionSerializer(serializers.ModelSerializer):
+class SanctionSerializer(LightReadMixin, serializers.ModelSerializer):
     finding = serializers.PrimaryKeyRelatedField(
         queryset=Finding.objects.none(),
         error_messages={"does_not_exist": _("Unknown finding: no finding with id {pk_value}.")},

@@ -1,4 +1,3 @@
-from django.db.models import OuterRef, Subquery
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -61,19 +60,7 @@ class EvidenceViewSet(UploadLimitMixin, mixins.ListModelMixin, HistoryMixin, Sco
     roles_guard_objects = False  # PATCH/PUT/DELETE: 404 or 405, never 403
 
     def get_queryset(self):
-        visible = Evidence.objects.visible_to(self.request.user)
-        return (
-            super()
-            .get_queryset()
-            .annotate(
-                visible_supersedes_id=Subquery(
-                    visible.filter(pk=OuterRef("supersedes_id")).values("pk")[:1]
-                ),
-                visible_superseded_by_id=Subquery(
-                    visible.filter(supersedes=OuterRef("pk")).values("pk")[:1]
-                ),
-            )
-        )
+        return super().get_queryset().with_visible_chain(self.request.user)
 
     @extend_schema(
         request={"multipart/form-data": EvidenceCreateSerializer},

@@ -66,6 +66,7 @@ class Engagement(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_at", "id"], name="engagement_list_order")]
         verbose_name = _("audit engagement")
         verbose_name_plural = _("audit engagements")
 

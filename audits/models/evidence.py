@@ -65,6 +65,7 @@ class Evidence(StoredFile):
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["submitted_at", "id"], name="evidence_list_order")]
         constraints = [
             # A correction chain never forks: each item is superseded at most once.
             models.UniqueConstraint(fields=["supersedes"], name="evidence_superseded_once"),

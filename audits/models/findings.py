@@ -78,7 +78,12 @@ class Finding(models.Model):
     objects = FindingQuerySet.as_manager()
 
     class Meta:
-        ordering = ["engagement", "reference", "pk"]
+        # Local columns only (no join to the engagement to sort): newest engagement first.
+        ordering = ["-engagement_id", "reference", "pk"]
+        indexes = [
+            models.Index(fields=["-engagement", "reference", "id"], name="finding_list_order"),
+            models.Index(fields=["response_due", "id"], name="finding_due_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["engagement", "reference"], name="finding_reference_per_engagement"
@@ -143,7 +148,10 @@ class Recommendation(models.Model):
     objects = FindingChildQuerySet.as_manager()
 
     class Meta:
-        ordering = ["finding", "pk"]
+        ordering = ["-engagement_id", "finding_id", "pk"]
+        indexes = [
+            models.Index(fields=["-engagement", "finding", "id"], name="recommendation_list_order")
+        ]
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
 
@@ -190,6 +198,7 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["created_at", "id"], name="response_list_order")]
         verbose_name = _("response")
         verbose_name_plural = _("responses")
 

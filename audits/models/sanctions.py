@@ -65,6 +65,7 @@ class Sanction(models.Model):
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
+        indexes = [models.Index(fields=["issued_on", "id"], name="sanction_list_order")]
         verbose_name = _("sanction")
         verbose_name_plural = _("sanctions")
 

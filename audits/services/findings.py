@@ -45,7 +45,7 @@ from audits.models import (
     ResponseAttachment,
 )
 from audits.models.files import evidence_storage
-from audits.services.common import assign_fields, save_tracked
+from audits.services.common import assign_fields, save_tracked, save_tracked_in_bulk
 from audits.services.files import discard_stored, store_upload
 from audits.workflows import FINDING_WORKFLOW, RECOMMENDATION_WORKFLOW, apply_transition
 
@@ -228,6 +228,7 @@ def finding_transition(finding: Finding, *, by, to: str, reason: str = "") -> Fi
     )
 
 
+@transaction.atomic
 def finding_mark_lapsed_replies(*, today: datetime.date) -> list[Finding]:
     """Deem accepted every issued finding whose reply period ended before `today` with no
     management comment posted by then. Running it twice marks nothing twice."""
@@ -236,21 +237,28 @@ def finding_mark_lapsed_replies(*, today: datetime.date) -> list[Finding]:
         kind=ResponseKind.MANAGEMENT_COMMENT,
         created_at__date__lte=OuterRef("response_due"),
     )
-    lapsed = Finding.objects.filter(
-        status=FindingStatus.ISSUED,
-        response_due__lt=today,
-        deemed_accepted_on__isnull=True,
-    ).exclude(Exists(comment_in_time))
-    marked = []
-    for pk in lapsed.values_list("pk", flat=True):
-        with transaction.atomic():
-            finding = lapsed.select_for_update().filter(pk=pk).first()
-            if finding is None:  # a comment or another run got there first
-                continue
-            finding.deemed_accepted_on = add_days(finding.response_due, 1)
-            reason = _("No reply by %(date)s: deemed accepted") % {"date": finding.response_due}
-            marked.append(save_tracked(finding, reason=reason))
-    return marked
+    lapsed = list(
+        Finding.objects.select_for_update()
+        .filter(
+            status=FindingStatus.ISSUED, response_due__lt=today, deemed_accepted_on__isnull=True
+        )
+        .exclude(Exists(comment_in_time))
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for finding in lapsed:  # locked: a comment posted meanwhile waits for this run
+        finding.deemed_accepted_on = add_days(finding.response_due, 1)
+        finding.updated_at = now
+        finding.full_clean(
+            exclude=["engagement", "created_by", "evidence"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        finding._change_reason = _("No reply by %(date)s: deemed accepted") % {
+            "date": finding.response_due
+        }
+    save_tracked_in_bulk(lapsed, fields=["deemed_accepted_on", "updated_at"])
+    return lapsed
 
 
 # --- recommendations -----------------------------------------------------------------------

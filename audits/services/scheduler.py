@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,8 +139,10 @@ def _mature_suspensions(summary: DailySummary) -> list[tuple]:
         summary=summary,
     )
     events = []
+    issued = Sanction.objects.filter(matured_from__in=[s.pk for s in matured])
+    successor = {s.matured_from_id: s for s in issued.select_related("engagement")}
     for suspension in matured:
-        disallowance = Sanction.objects.select_related("engagement").get(matured_from=suspension)
+        disallowance = successor[suspension.pk]
         summary.suspensions_matured.append(suspension.reference)
         summary.disallowances_issued.append(disallowance.reference)
         events.append(
@@ -202,13 +205,13 @@ def _ancestors_or_self(organization_id, parents: dict) -> list:
 def _digest_contents(summary: DailySummary, events) -> dict:
     """recipient → {"items": [DueItem], "events": [text]}, in a fixed number of queries."""
     horizon = summary.day + datetime.timedelta(days=settings.REMINDER_HORIZON_DAYS)
-    items = [
-        item
-        for item in due_items(
-            findings_awaiting_reply(), sanctions_with_running_clock(), today=summary.day
-        )
-        if item.due <= horizon
-    ]
+    # Only what falls due by the horizon is read (overdue included), in SQL.
+    findings = findings_awaiting_reply().filter(response_due__lte=horizon)
+    sanctions = sanctions_with_running_clock().filter(
+        Q(kind=SanctionKind.SUSPENSION, settle_by__lte=horizon)
+        | (~Q(kind=SanctionKind.SUSPENSION) & Q(appeal_by__lte=horizon))
+    )
+    items = due_items(findings, sanctions, today=summary.day)
     contents = defaultdict(lambda: {"items": [], "events": []})
     reachable = User.objects.filter(is_active=True).exclude(email="")
 
@@ -243,21 +246,24 @@ def _digest_contents(summary: DailySummary, events) -> dict:
 
 
 def _send_digests(summary: DailySummary, events) -> None:
-    for user, content in _digest_contents(summary, events).items():
-        count = len(content["items"]) + len(content["events"])
-        if summary.dry_run:
-            summary.digests_sent += 1
+    contents = _digest_contents(summary, events)
+    if summary.dry_run:
+        summary.digests_sent += len(contents)
+        return
+    done = set(
+        ReminderDigest.objects.filter(sent_on=summary.day).values_list("recipient_id", flat=True)
+    )
+    for user, content in contents.items():
+        if user.pk in done:
+            summary.digests_skipped += 1
             continue
-        # The record and the mail succeed or fail together: a failed send is retried
-        # by the next run, a sent one is never repeated.
-        with transaction.atomic():
-            _digest, created = ReminderDigest.objects.get_or_create(
-                recipient=user, sent_on=summary.day, defaults={"item_count": count}
-            )
-            if not created:
-                summary.digests_skipped += 1
-                continue
-            _mail_digest(user, content, summary.day)
+        count = len(content["items"]) + len(content["events"])
+        # One INSERT per e-mail, before it is sent, in the run's transaction: a failed
+        # send undoes the run's records (the next run retries), a sent one is never
+        # repeated, and a second run started meanwhile waits on the unique
+        # (recipient, day) key and then fails instead of mailing twice.
+        ReminderDigest.objects.create(recipient=user, sent_on=summary.day, item_count=count)
+        _mail_digest(user, content, summary.day)
         summary.digests_sent += 1
 
 
