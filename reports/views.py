@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -51,7 +52,10 @@ def report_new(request):
         report = services.report_request(by=request.user, kind=kind, **subjects)
     except SERVICE_ERRORS as error:
         messages.error(request, error_text(error))
-        return redirect(request.META.get("HTTP_REFERER") or "home")
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = "home"
+        return redirect(back)
     messages.success(request, _("The report is being generated."))
     return redirect("report-page", report.pk)
 
