@@ -94,6 +94,7 @@ def test_history_survives_every_later_change(world):
     finding = make_finding(world, condition="First wording")
     first = finding.history.earliest("history_date")
     services.finding_update(finding, by=world.users["team_leader"], condition="Second")
+    add_recommendation(world, finding)  # complete, so it may go for review
     services.finding_transition(finding, by=world.users["team_leader"], to=FindingStatus.FOR_REVIEW)
     services.finding_transition(finding, by=world.users["supervisor"], to=FindingStatus.ISSUED)
     services.finding_update(

@@ -103,15 +103,15 @@ def test_going_online_sends_the_queue_without_a_reload(phone_page, live_server, 
     assert Evidence.objects.get().sha256 == PHOTO_SHA256
 
 
-def refuse_first_upload(page):
-    """The server answers the first upload with a 400; later ones go through."""
+def refuse_first_upload(page, status=400):
+    """The server answers the first upload with `status`; later ones go through."""
     calls = []
 
     def handle(route):
         if route.request.method == "POST" and not calls:
             calls.append(route.request.url)
             route.fulfill(
-                status=400,
+                status=status,
                 content_type="application/json",
                 body='{"description": ["Describe what the photo shows."]}',
             )
@@ -168,3 +168,17 @@ def test_the_same_photo_again_counts_as_already_filed(phone_page, live_server, l
     status = phone_page.inner_text("#upload-status")
     assert f"already filed as #{first.pk}" in status
     assert Evidence.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", [409, 429])
+def test_409_and_429_are_retried_like_a_lost_connection(
+    phone_page, live_server, login, cso_auditor, status
+):
+    user, engagement = cso_auditor
+    camera = open_filing_page(phone_page, live_server, login, user, engagement)
+    calls = refuse_first_upload(phone_page, status=status)
+    choose_photo(phone_page, camera, f"Answered {status} once")
+    phone_page.locator("#filed-link").wait_for()  # the backoff retried it by itself
+    assert calls and phone_page.locator("button.send-again").count() == 0
+    phone_page.wait_for_function("document.querySelectorAll('#queue-list li').length === 0")
+    assert Evidence.objects.get().sha256 == PHOTO_SHA256
