@@ -4,7 +4,7 @@ reminder digest; each question is answered with a fixed number of queries."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from audits.choices import FindingStatus, ResponseKind, Role, SanctionKind, SanctionStatus
@@ -38,7 +38,10 @@ class DueItem:
 
 def findings_awaiting_reply(queryset=None):
     """Issued findings whose reply period runs: no management comment yet, not lapsed."""
-    commented = Response.objects.filter(kind=ResponseKind.MANAGEMENT_COMMENT).values("finding_id")
+    # NOT EXISTS, an anti-join: `NOT IN (subquery)` rescans every comment per finding.
+    commented = Response.objects.filter(
+        finding=OuterRef("pk"), kind=ResponseKind.MANAGEMENT_COMMENT
+    )
     return (
         (queryset if queryset is not None else Finding.objects.all())
         .filter(
@@ -46,7 +49,7 @@ def findings_awaiting_reply(queryset=None):
             response_due__isnull=False,
             deemed_accepted_on__isnull=True,
         )
-        .exclude(pk__in=commented)
+        .exclude(Exists(commented))
         .select_related("engagement")
     )
 
