@@ -33,23 +33,42 @@ from audits.querysets import PUBLISHED_FINDING_STATUSES
 from audits.selectors.sanctions import sanction_totals, sanctions_with_balance
 from audits.services.findings import reply_period_days
 from audits.services.sanctions import APPEAL_MONTHS, SUSPENSION_SETTLEMENT_DAYS
-
-# ---------------------------------------------------------------------------------------
-# WIRING POINT for the other apps (the lead connects these two when the apps land):
-#   grievances: `grievances.selectors.grievances_for_engagement(engagement)` returns dicts
-#     {tracking_code, category, status, submitted_at, latest_update}.
-#   programme:  the audit programme's steps for the annex, as dicts {step, procedure,
-#     status, done_by, done_on}.
-# Until then both sections are empty and the reports say "None recorded."
-# ---------------------------------------------------------------------------------------
+from grievances.selectors import grievances_for_engagement
+from programme.selectors import programme_for_report
 
 
 def grievances_section(engagement) -> list[dict]:
-    return []
+    """The citizens' grievances that led to the engagement, as plain data."""
+    return [
+        {
+            "tracking_code": row["tracking_code"],
+            "category": row["category"],
+            "status": row["status"],
+            "submitted_at": _date(row["submitted_at"]),
+            "latest_update": row["latest_public_update"],
+        }
+        for row in grievances_for_engagement(engagement)
+    ]
 
 
 def programme_section(engagement) -> list[dict]:
-    return []
+    """The audit programme's procedures for the annex, as plain data."""
+    return [
+        {
+            "reference": row["reference"],
+            "objective": row["objective"],
+            "assignees": ", ".join(row["assignees"]),
+            "status": row["status_label"],
+            "prepared": _signed(row["prepared_by"], row["prepared_at"]),
+            "reviewed": _signed(row["reviewed_by"], row["reviewed_at"]),
+            "evidence_count": row["evidence_count"],
+        }
+        for row in programme_for_report(engagement)
+    ]
+
+
+def _signed(person, when) -> str:
+    return f"{person}, {str(when)[:10]}" if person else ""
 
 
 # ---------------------------------------------------------------------------------------

@@ -308,7 +308,7 @@ def _grievances_table(data, st) -> list:
     return long_table(
         [_("Tracking code"), _("Category"), _("Status"), _("Submitted"), _("Latest update")],
         rows,
-        [2.8 * cm, 3 * cm, 2.5 * cm, 2.3 * cm, 6.8 * cm],
+        [3.6 * cm, 2.8 * cm, 2.5 * cm, 2.3 * cm, 6.2 * cm],
         st,
     )
 
@@ -317,11 +317,31 @@ def _programme_table(data, st) -> list:
     steps = data.get("programme") or []
     if not steps:
         return [_p(NONE_RECORDED, st["body"])]
-    keys = list(steps[0].keys())[:5]
-    rows = [[str(step.get(key, "") or "") for key in keys] for step in steps]
-    width = 17.4 * cm / len(keys)
+    rows = [
+        [
+            step["reference"],
+            step["objective"],
+            step["assignees"],
+            step["status"],
+            step["prepared"],
+            step["reviewed"],
+            str(step["evidence_count"]),
+        ]
+        for step in steps
+    ]
     return long_table(
-        [key.replace("_", " ").capitalize() for key in keys], rows, [width] * len(keys), st
+        [
+            _("Ref."),
+            _("Procedure"),
+            _("Assigned to"),
+            _("Status"),
+            _("Prepared"),
+            _("Reviewed"),
+            _("Evidence"),
+        ],
+        rows,
+        [1.6 * cm, 5 * cm, 2.8 * cm, 1.9 * cm, 2.4 * cm, 2.4 * cm, 1.5 * cm],
+        st,
     )
 
 

@@ -325,3 +325,27 @@ def test_a_job_whose_worker_died_is_failed_on_read(world, settings):
     assert body["status"] == "failed"
     assert "stopped responding" in body["failure_reason"]
     assert Report.history.filter(id=report.pk, status="failed").exists()
+
+
+def test_audit_report_lists_the_grievances_and_the_programme(
+    world, django_capture_on_commit_callbacks
+):
+    from grievances.choices import GrievanceStatus
+    from programme.models import Procedure
+    from tests.grievances.factories import file_grievance
+
+    audit_file(world)
+    grievance = file_grievance(
+        status=GrievanceStatus.REFERRED_TO_AUDIT, engagement=world.engagement
+    )
+    procedure = Procedure.objects.create(
+        engagement=world.engagement,
+        number=1,
+        objective="Measure the riprap thickness at km 0+300",
+        method="measurement",
+    )
+    report = generate(world, django_capture_on_commit_callbacks)
+    text = pdf_text(file_bytes(world, report))
+    assert grievance.grouped_code in text, text[text.find("Tracking") :][:600]
+    assert procedure.reference in text
+    assert "Measure the riprap thickness" in text
