@@ -318,5 +318,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "ReportKindEnum": "reports.choices.ReportKind",
         "ReportStatusEnum": "reports.choices.ReportStatus",
+        "GrievanceStatusEnum": "grievances.choices.GrievanceStatus",
+        "ProcedureStatusEnum": "programme.choices.ProcedureStatus",
+        "ProcedureMethodEnum": "programme.choices.ProcedureMethod",
     }
 )
