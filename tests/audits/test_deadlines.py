@@ -89,13 +89,14 @@ def test_days_left_is_negative_when_overdue():
 @pytest.mark.parametrize(
     ("kind", "received", "settle_by", "appeal_by"),
     [
-        (SanctionKind.SUSPENSION, D(2028, 12, 1), D(2029, 3, 1), None),
-        (SanctionKind.DISALLOWANCE, D(2027, 8, 31), None, D(2028, 2, 29)),
-        (SanctionKind.CHARGE, D(2027, 8, 31), None, D(2028, 2, 29)),
+        # Dates in the past: a notice is never issued or received in the future.
+        (SanctionKind.SUSPENSION, D(2025, 12, 1), D(2026, 3, 1), None),
+        (SanctionKind.DISALLOWANCE, D(2026, 8, 31), None, D(2027, 2, 28)),
+        (SanctionKind.CHARGE, D(2026, 8, 31), None, D(2027, 2, 28)),
     ],
 )
 def test_the_service_stores_the_deadlines_from_receipt(kind, received, settle_by, appeal_by):
-    finding = IssuedFindingFactory()
+    finding = IssuedFindingFactory(issued_on=received - datetime.timedelta(days=10))
     leader = UserFactory(role=Role.AUDITOR)
     MemberFactory(engagement=finding.engagement, user=leader, role=TeamRole.TEAM_LEADER)
     sanction = sanction_create(

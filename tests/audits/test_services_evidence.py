@@ -256,7 +256,8 @@ def test_nul_in_the_file_name_never_reaches_the_stored_name(engagement, auditor)
 
 def test_a_correction_supersedes_and_both_stay(engagement, auditor):
     first = file_it(auditor, engagement, description="wrong site")
-    second = file_it(auditor, engagement, description="right site", supersedes=first)
+    corrected = samples.PDF + b"% corrected\n"  # new bytes: the same ones are a 409
+    second = file_it(auditor, engagement, corrected, description="right site", supersedes=first)
     assert second.supersedes == first
     assert list(first.superseded_by.all()) == [second]
     assert Evidence.objects.count() == 2
@@ -265,9 +266,9 @@ def test_a_correction_supersedes_and_both_stay(engagement, auditor):
 
 def test_an_item_is_corrected_only_once(engagement, auditor):
     first = file_it(auditor, engagement)
-    file_it(auditor, engagement, supersedes=first)
+    file_it(auditor, engagement, samples.PDF + b"% one\n", supersedes=first)
     with pytest.raises(ValidationError) as error:
-        file_it(auditor, engagement, supersedes=first)
+        file_it(auditor, engagement, samples.PDF + b"% two\n", supersedes=first)
     assert "supersedes" in error.value.message_dict
     assert len(stored_files()) == 2
 
