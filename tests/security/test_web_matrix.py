@@ -8,6 +8,9 @@ from django.test import Client
 from tests.api import test_engagements_matrix as engagements
 from tests.api import test_evidence as evidence
 from tests.api import test_findings as findings
+from tests.api import test_grievances_matrix as grievances
+from tests.api import test_procedures_matrix as procedures
+from tests.api import test_reports_matrix as reports
 from tests.api import test_sanctions as sanctions
 from tests.world import ACTORS
 
@@ -24,6 +27,13 @@ PAGES = [
     (evidence.TestEvidenceInFieldworkMatrix, "/evidence/{pk}/file/"),
     (evidence.TestEvidenceOfIssuedFindingMatrix, "/evidence/{pk}/"),
     (sanctions.TestSanctionMatrix, "/sanctions/{pk}/"),
+    (grievances.TestReceivedGrievanceMatrix, "/grievances/{pk}/"),
+    (grievances.TestReferredToAgencyMatrix, "/grievances/{pk}/"),
+    (grievances.TestReferredToAuditMatrix, "/grievances/{pk}/"),
+    (procedures.TestOpenProcedureMatrix, "/procedures/{pk}/"),
+    (procedures.TestReviewedProcedureInReportingMatrix, "/procedures/{pk}/"),
+    (reports.TestDraftReportMatrix, "/reports/{pk}/"),
+    (reports.TestApprovedReportMatrix, "/reports/{pk}/"),
 ]
 
 
