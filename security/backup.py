@@ -33,7 +33,17 @@ MANIFEST = "manifest.json"
 CHUNK_BYTES = 1024 * 1024
 # Made by `migrate` in every new database: a restore replaces them with the archived rows,
 # so ids that other rows (history, permissions) point to stay the same.
-MIGRATE_MADE = {"contenttypes.contenttype", "auth.permission"}
+# Children before parents: this is also the order they are emptied in. Data migrations
+# seed the grievance categories and the programme templates (with their history).
+MIGRATE_MADE = (
+    "programme.historicaltemplateprocedure",
+    "programme.templateprocedure",
+    "programme.historicalprogrammetemplate",
+    "programme.programmetemplate",
+    "grievances.grievancecategory",
+    "auth.permission",
+    "contenttypes.contenttype",
+)
 
 
 class BackupMismatch(Exception):
@@ -206,7 +216,7 @@ def backup_restore(path: Path) -> Manifest:
             try:
                 # Rows arrive with their history; loading them must not write more of it.
                 with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
-                    for label in ("auth.permission", "contenttypes.contenttype"):
+                    for label in MIGRATE_MADE:
                         apps.get_model(label)._base_manager.all().delete()
                     if fixtures:
                         call_command("loaddata", *fixtures, verbosity=0)

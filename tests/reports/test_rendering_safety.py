@@ -145,11 +145,13 @@ def test_each_photo_is_scaled_once(world, django_capture_on_commit_callbacks, mo
     from reports.rendering import photos
 
     parts = audit_file(world)
-    from tests.findings_setup import make_finding
+    from tests.findings_setup import add_recommendation, make_finding
     from tests.reports.setup import issue
 
     for number in range(3):
-        issue(world, make_finding(world, title=f"Finding {number}", evidence=[parts["photo"].pk]))
+        finding = make_finding(world, title=f"Finding {number}", evidence=[parts["photo"].pk])
+        add_recommendation(world, finding)
+        issue(world, finding)
     calls = []
     original = photos.ThumbnailCache._scaled
 
