@@ -131,6 +131,7 @@ class GrievanceSerializer(serializers.ModelSerializer):
     category = CategoryField(required=False)
     agency = AgencyField(required=False, allow_null=True)
     public_updates = serializers.SerializerMethodField()
+    escalation = serializers.CharField(read_only=True)  # blank until a clock lapses
     attachments = AttachmentBriefSerializer(many=True, read_only=True)
     overdue = serializers.SerializerMethodField()
 

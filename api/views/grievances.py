@@ -215,8 +215,9 @@ class GrievanceViewSet(
         if not is_triage_staff(self.request.user):
             raise PermissionDenied(_("Only the triage staff read this."))
 
-    @extend_schema(request=TextSerializer, responses=NoteSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=NoteSerializer(many=True))
+    @extend_schema(methods=["POST"], request=TextSerializer, responses={201: NoteSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def notes(self, request, *args, **kwargs):
         """Internal notes of the triage staff: never public, never shown to the agency."""
         grievance = self.get_object()
@@ -246,7 +247,7 @@ class GrievanceViewSet(
         return serve_attachment(attachment)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, *args, **kwargs):
         """Every version, newest first. The triage history holds the staff's reasons, so
         it is for the triage staff only (403 for others who see the grievance)."""

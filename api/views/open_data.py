@@ -99,7 +99,10 @@ def _documented(dataset: str, description: str):
     return extend_schema(
         parameters=FILTER_PARAMETERS,
         responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description=description),
+            200: OpenApiResponse(
+                {"type": "array", "items": {"type": "object", "additionalProperties": {}}},
+                description=description,
+            ),
             400: OpenApiResponse(description="A filter with a bad value, named"),
         },
         description=description + " JSON by default, CSV with `?format=csv`.",
