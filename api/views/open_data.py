@@ -104,6 +104,7 @@ def _documented(dataset: str, description: str):
                 description=description,
             ),
             400: OpenApiResponse(description="A filter with a bad value, named"),
+            404: OpenApiResponse(description="A `format` other than json or csv"),
         },
         description=description + " JSON by default, CSV with `?format=csv`.",
         tags=["open-data"],
