@@ -29,8 +29,10 @@ class CSVRenderer(renderers.BaseRenderer):
         if not isinstance(data, list):  # an error body
             data = [data] if isinstance(data, dict) else []
         buffer = io.StringIO()
-        if data:
-            writer = csv.DictWriter(buffer, fieldnames=list(data[0].keys()))
+        view = (renderer_context or {}).get("view")
+        columns = list(data[0].keys()) if data else getattr(view, "columns", [])
+        if columns:  # the header row even when no row matches
+            writer = csv.DictWriter(buffer, fieldnames=columns)
             writer.writeheader()
             writer.writerows(data)
         return buffer.getvalue().encode("utf-8")
@@ -76,16 +78,17 @@ class OpenDataView(APIView):
     throttle_classes = [AnonRateThrottle]
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
     dataset = ""
+    columns: list[str] = []
 
     def get(self, request, *args, **kwargs):
         params = OpenDataFilterSerializer(
             data=request.query_params.dict(), context={"dataset": self.dataset}
         )
         params.is_valid(raise_exception=True)
-        rows = [
-            {key: _plain(value) for key, value in row.items()}
-            for row in open_data.DATASETS[self.dataset][0](params.validated_data)
-        ]
+        queryset = open_data.DATASETS[self.dataset][0](params.validated_data)
+        query = queryset.query
+        self.columns = [*query.extra_select, *query.values_select, *query.annotation_select]
+        rows = [{key: _plain(value) for key, value in row.items()} for row in queryset]
         response = Response(rows)
         if (
             getattr(request, "accepted_renderer", None)
