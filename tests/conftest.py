@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from audits.choices import Role
@@ -9,6 +10,15 @@ from tests.factories import UserFactory
 def _fast_passwords(settings):
     """The production hasher is slow on purpose; tests create hundreds of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Throttles count requests in the cache, which outlives a test; on a fast machine
+    one worker's earlier tests would use up a later test's budget."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

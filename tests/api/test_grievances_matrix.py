@@ -3,7 +3,6 @@ only supervisors and the SAI administrator triage; who sees a grievance depends 
 it went (querysets.py). Each triage move is tried by every actor."""
 
 import pytest
-from django.core.cache import cache
 
 from grievances.choices import GrievanceStatus as G
 from tests.api.matrix import EndpointMatrix
@@ -16,13 +15,6 @@ STAFF = {"sai_admin", "supervisor"}
 STAFF_MOVE = {"sai_admin": 200, "supervisor": 200}
 AGENCY = {"agency_respondent", "parent_agency_respondent"}
 TEAM = SAI_AND_TEAM - STAFF
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class GrievanceMatrix(EndpointMatrix):

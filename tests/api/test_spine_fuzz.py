@@ -4,7 +4,6 @@ huge strings, nested objects and nulls; every list and detail URL odd ids and pa
 import json
 
 import pytest
-from django.core.cache import cache
 
 from audits.choices import Role, TeamRole
 from tests.conftest import client_for
@@ -12,13 +11,6 @@ from tests.factories import UserFactory
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _forget_throttling():
-    """The token endpoint is throttled; what this module spends must not 429 the next."""
-    yield
-    cache.clear()
 
 
 GARBAGE = [

@@ -14,13 +14,20 @@ TEMPLATE_DIRS = [ROOT / "audits" / "templates", ROOT / "security" / "templates"]
 PRODUCTION_KEY = "k" * 20 + "Production-Key-Not-In-The-Repository-1234567890"
 
 
+# What the test run itself sets (the browser tests allow sync ORM calls from Playwright's
+# event loop) must not leak into a production process.
+TEST_ONLY_VARIABLES = {
+    "SECRET_KEY",
+    "SECURE_HTTPS",
+    "REQUIRE_2FA",
+    "DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def production_env(tmp_path, **overrides) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"SECRET_KEY", "SECURE_HTTPS", "REQUIRE_2FA", "DEBUG", "DJANGO_SETTINGS_MODULE"}
-    }
+    env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_VARIABLES}
     env.update(
         DJANGO_SETTINGS_MODULE="backend.settings",
         DEBUG="false",
