@@ -149,7 +149,9 @@ class Command(BaseCommand):
             test["NAME"] = str(ROOT / "data" / f"bench_{scale}.sqlite3")
             (ROOT / "data").mkdir(exist_ok=True)
         started = time.perf_counter()
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep)
+        connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, keepdb=keep, serialize=False
+        )
         try:
             if not Engagement.objects.exists():
                 call_command("seed_world", scale=scale, stdout=self.stdout)
@@ -313,6 +315,9 @@ class Command(BaseCommand):
                     "engagement": engagement.pk,
                     "title": "Overpriced school chairs",
                     "condition": "Chairs bought at twice the market price.",
+                    "criteria": "RA 9184: the approved budget for the contract is the ceiling.",
+                    "cause": "No market survey before the purchase.",
+                    "effect": "PHP 1.2 million paid above the market price.",
                     "severity": "high",
                 },
             )
@@ -324,6 +329,12 @@ class Command(BaseCommand):
         edited = Finding.objects.get(pk=created.pop(0))
         while len(created) < self.repeat + 3:  # one draft per timed transition
             create()
+        for pk in created:  # a finding goes for review only with a recommendation
+            response = client.post(
+                "/api/v1/recommendations/",
+                {"finding": pk, "text": "Recover the excess from the supplier."},
+            )
+            assert response.status_code == 201, response.content
 
         def transition():
             pk = created.pop()
