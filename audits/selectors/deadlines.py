@@ -83,7 +83,7 @@ def due_items(findings, sanctions, *, today: datetime.date) -> list[DueItem]:
 
 def awaiting_agency(user, *, today: datetime.date | None = None) -> list[DueItem]:
     """What an agency respondent has to answer, settle or may appeal, soonest first.
-    Two queries whatever the number of items."""
+    Four queries whatever the number of items (two read the agency's engagements)."""
     if not user.has_role(Role.AGENCY_RESPONDENT):
         return []
     today = today or timezone.localdate()

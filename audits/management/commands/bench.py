@@ -346,13 +346,15 @@ class Command(BaseCommand):
 
         photo = five_megabyte_jpeg()
 
+        uploads = iter(range(10**6))
+
         def upload():
             response = client.post(
                 "/api/v1/evidence/",
                 {
                     "engagement": engagement.pk,
                     "kind": "photo",
-                    "file": io.BytesIO(photo),
+                    "file": io.BytesIO(with_comment(photo, f"upload {next(uploads)}")),
                 },
                 format="multipart",
             )
@@ -564,6 +566,12 @@ def five_megabyte_jpeg() -> bytes:
     image.save(out, "JPEG", quality=97)
     data = out.getvalue()
     return data
+
+
+def with_comment(jpeg: bytes, text: str) -> bytes:
+    """The same photo with a JPEG comment segment: other bytes, so not a duplicate."""
+    payload = text.encode()
+    return jpeg[:2] + b"\xff\xfe" + (len(payload) + 2).to_bytes(2, "big") + payload + jpeg[2:]
 
 
 def machine() -> str:
