@@ -1,0 +1,252 @@
+"""The dashboards: the tables carry the numbers of the data, each role counts only its
+own scope, the public only what is published, the charts are SVG images with their
+labels, and a page costs the same number of queries for few rows as for many."""
+
+import datetime
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from audits.choices import EngagementStatus, RecommendationStatus, ResponseKind, Role
+from audits.models import Recommendation, Response, SanctionPayment
+from grievances.choices import GrievanceStatus
+from tests.factories import EngagementFactory, IssuedFindingFactory, SanctionFactory, UserFactory
+from tests.grievances.factories import file_grievance
+from tests.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def _days(n):
+    return TODAY + datetime.timedelta(days=n)
+
+
+def _finding(engagement, **fields):
+    return IssuedFindingFactory(engagement=engagement, **fields)
+
+
+def _recommend(finding, status):
+    return Recommendation.objects.create(
+        finding=finding,
+        engagement=finding.engagement,
+        text="Recover the overpayment.",
+        status=status,
+    )
+
+
+def _reply(finding):
+    return Response.objects.create(
+        finding=finding,
+        engagement=finding.engagement,
+        kind=ResponseKind.MANAGEMENT_COMMENT,
+        body="We disagree.",
+        author=UserFactory(role=Role.AGENCY_RESPONDENT, organization=finding.engagement.auditee),
+    )
+
+
+@pytest.fixture
+def data():
+    """Two engagements in reporting (the world's: a team one and an outsider's) and one of
+    the same SAI still in fieldwork, with findings, recommendations, notices, payments."""
+    world = build_world(status=EngagementStatus.REPORTING)
+    team, other = world.engagement, world.other_engagement
+    fieldwork = EngagementFactory(sai=world.sai, auditee=world.agency, status="fieldwork")
+    on_time = _finding(team, severity="high", response_due=_days(5), amount=Decimal("900000"))
+    _reply(on_time)
+    late = _finding(team, severity="high", response_due=_days(-10))
+    _reply(late)
+    lapsed = _finding(
+        team, severity="critical", response_due=_days(-20), deemed_accepted_on=_days(-19)
+    )
+    waiting = _finding(other, severity="low", response_due=_days(3))
+    _finding(team, severity="medium", status="draft", issued_on=None, response_due=None)
+    _finding(fieldwork, severity="medium")  # issued, but the engagement is not public yet
+    _recommend(on_time, RecommendationStatus.IMPLEMENTED)
+    _recommend(late, RecommendationStatus.ONGOING)
+    _recommend(lapsed, RecommendationStatus.IMPLEMENTED)
+    _recommend(lapsed, RecommendationStatus.NOT_APPLICABLE)
+    _recommend(waiting, RecommendationStatus.NOT_IMPLEMENTED)
+    march = SanctionFactory(
+        finding=on_time, amount="150000.00", issued_on=datetime.date(2026, 3, 5)
+    )
+    SanctionFactory(finding=late, amount="50000.00", issued_on=datetime.date(2026, 4, 1))
+    SanctionFactory(
+        finding=late,
+        kind="notice_of_suspension",
+        amount="999.00",
+        issued_on=datetime.date(2026, 4, 1),
+    )
+    SanctionPayment.objects.create(
+        sanction=march,
+        engagement=team,
+        paid_on=datetime.date(2026, 4, 20),
+        amount=Decimal("40000.00"),
+        receipt_reference="OR-1",
+        recorded_by=world.users["team_leader"],
+    )
+    file_grievance(agency=world.agency)  # received: not public yet
+    file_grievance(agency=world.agency, status=GrievanceStatus.UNDER_REVIEW)
+    return world
+
+
+def _tables(response) -> dict:
+    return {figure["name"]: figure["table"]["rows"] for figure in response.context["figures"]}
+
+
+def _get(user, url="/dashboard/"):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
+def test_supervisor_tables_match_the_data(data):
+    response = _get(data.users["supervisor"])
+    assert response.status_code == 200
+    tables = _tables(response)
+    assert dict((row[0], row[1]) for row in tables["engagements-by-status"]) == {
+        "Planning": "0",
+        "Fieldwork": "1",
+        "Reporting": "2",
+        "Follow-up": "0",
+        "Closed": "0",
+    }
+    assert dict((r[0], r[1]) for r in tables["findings-by-severity"]) == {
+        "Low": "1",
+        "Medium": "2",
+        "High": "2",
+        "Critical": "1",
+    }
+    assert dict((r[0], r[1]) for r in tables["findings-by-agency"]) == {
+        "District Engineering Office": "5",
+        "Provincial Health Office": "1",
+    }
+    assert tables["amounts-by-month"] == [
+        ["2026-03", "₱150,000.00", "₱0.00"],
+        ["2026-04", "₱50,000.00", "₱40,000.00"],
+    ]
+    year = IssuedFindingFactory._meta.model.objects.first().issued_on.year
+    assert tables["implementation-rate"] == [
+        [f"District Engineering Office {year}", "66.7%", "2", "3"],
+        [f"Provincial Health Office {year}", "0.0%", "0", "1"],
+    ]
+    assert [r[1] for r in tables["reply-timeliness"]] == ["1", "1", "2", "1"]
+    assert [r[1] for r in tables["grievances-by-month"]] == ["2"]
+    # Taking it under review posts the first public update the same day.
+    assert [r[1] for r in tables["grievance-response-time"]] == ["1", "0", "0", "0", "1"]
+    html = response.content.decode()
+    assert html.count('<figure class="chart"') == 8
+    assert "₱150,000.00" in html and "<figcaption" in html
+    assert 'src="/dashboard/charts/findings-by-severity.svg"' in html
+
+
+def test_an_auditor_counts_only_their_engagements(data):
+    tables = _tables(_get(data.users["outsider_auditor"]))
+    assert dict((r[0], r[1]) for r in tables["findings-by-agency"]) == {
+        "Provincial Health Office": "1"
+    }
+    assert dict((r[0], r[1]) for r in tables["engagements-by-status"])["Reporting"] == "1"
+    assert tables["amounts-by-month"] == []
+
+
+def test_oversight_and_public_count_only_issued_findings_of_reported_engagements(data):
+    for response in (_get(data.users["oversight"]), _get(None, "/public/dashboard/")):
+        assert response.status_code == 200
+        tables = _tables(response)
+        severities = dict((r[0], r[1]) for r in tables["findings-by-severity"])
+        assert severities == {"Low": "1", "Medium": "0", "High": "2", "Critical": "1"}
+        statuses = dict((r[0], r[1]) for r in tables["engagements-by-status"])
+        assert statuses.get("Fieldwork", "0") == "0" and statuses["Reporting"] == "2"
+    public = _tables(_get(None, "/public/dashboard/"))
+    assert "Planning" not in dict((r[0], r[1]) for r in public["engagements-by-status"])
+    assert [r[1] for r in public["grievances-by-month"]] == ["1"]  # not the one just received
+
+
+@pytest.mark.parametrize("role", ["cso_auditor", "agency_respondent"])
+def test_roles_without_a_dashboard_are_refused(role):
+    user = UserFactory(role=role)
+    assert _get(user).status_code == 403
+    assert _get(user, "/dashboard/charts/findings-by-severity.svg").status_code == 403
+
+
+def test_anonymous_is_sent_to_login_but_reads_the_public_dashboard():
+    response = _get(None)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert _get(None, "/public/dashboard/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/public/dashboard/charts/{}.svg", "/dashboard/charts/{}.svg"])
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("findings-by-severity", "Critical"),
+        ("findings-by-agency", "District Engineering Office"),
+        ("amounts-by-month", "Settled"),
+        ("reply-timeliness", "Replied late"),
+        ("engagements-by-status", "Reporting"),
+    ],
+)
+def test_chart_svg_parses_and_carries_its_labels(data, url, name, label):
+    response = _get(data.users["supervisor"], url.format(name))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "style-src 'unsafe-inline'" in response["Content-Security-Policy"]
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    root = ET.fromstring(response.content)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("role") == "img" and root.get("aria-label")
+    texts = " ".join(element.text or "" for element in root.iter())
+    assert label in texts
+
+
+def test_unknown_chart_is_404(data):
+    assert _get(data.users["supervisor"], "/dashboard/charts/nothing.svg").status_code == 404
+
+
+def test_page_keeps_its_strict_policy(data):
+    response = _get(data.users["supervisor"])
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+def _grow(world, n):
+    for index in range(n):
+        finding = _finding(world.engagement, severity="high", response_due=_days(-index))
+        _reply(finding)
+        _recommend(finding, RecommendationStatus.IMPLEMENTED)
+        sanction = SanctionFactory(
+            finding=finding, issued_on=datetime.date(2026, 1 + index % 12, 2)
+        )
+        SanctionPayment.objects.create(
+            sanction=sanction,
+            engagement=world.engagement,
+            paid_on=datetime.date(2026, 1 + index % 12, 20),
+            amount=Decimal("10.00"),
+            receipt_reference=f"OR-{index}",
+            recorded_by=world.users["team_leader"],
+        )
+        agency = EngagementFactory(sai=world.sai, status="reporting").auditee
+        _finding(EngagementFactory(sai=world.sai, auditee=agency, status="reporting"))
+        file_grievance(agency=world.agency, status=GrievanceStatus.UNDER_REVIEW)
+
+
+@pytest.mark.parametrize("who", ["supervisor", "team_leader", "oversight", None])
+def test_query_count_is_constant_as_rows_grow(data, who, django_assert_max_num_queries):
+    user = data.users[who] if who else None
+    url = "/dashboard/" if who else "/public/dashboard/"
+    client = Client()
+    if user:
+        client.force_login(user)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _grow(data, 12)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
