@@ -97,18 +97,18 @@ def draw(chart: Chart, *, width: float) -> Drawing:
     if len(values) > 1:
         return _grouped(chart, labels, values, width)
     bar_height = 18
-    height = len(labels) * bar_height + 50 if labels else 20
+    height = len(labels) * bar_height + 64 if labels else 20
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 14, chart.title, fontName=FONT, fontSize=11, fillColor=ACCENT))
     if not labels:
         return drawing
     bars = HorizontalBarChart()
-    bars.x = 150
-    bars.y = 10
-    bars.width = width - 210
-    bars.height = height - 40
+    bars.x = 170
+    bars.y = 24  # room for the value axis' labels below
+    bars.width = width - 230
+    bars.height = height - 54
     bars.data = [list(reversed(values[0]))]
-    bars.categoryAxis.categoryNames = [label[:28] for label in reversed(labels)]
+    bars.categoryAxis.categoryNames = [label[:34] for label in reversed(labels)]
     _style_axes(bars, chart.unit, max(values[0]) if values[0] else 0)
     bars.bars[0].fillColor = ACCENT
     bars.barLabels.boxAnchor = "w"
@@ -126,7 +126,7 @@ def _grouped(chart, labels, values, width):
     bars = VerticalBarChart()
     bars.x = 60
     bars.y = 50
-    bars.width = width - 80
+    bars.width = min(width - 80, 40 + 70 * len(labels))  # a month or two: no slabs
     bars.height = height - 100
     bars.data = values
     bars.categoryAxis.categoryNames = labels
@@ -159,6 +159,8 @@ def svg(chart: Chart, *, width: float = 520) -> str:
     text = renderSVG.drawToString(
         drawing, svgAttrs={"role": "img", "aria-label": chart.description or chart.title}
     )
+    # The embedded PDF font by its name, then the same font as systems install it.
+    text = text.replace(f"font-family: {FONT};", f"font-family: {FONT}, 'DejaVu Sans', sans-serif;")
     text = text.replace("<title>...</title>", f"<title>{escape(chart.title)}</title>", 1)
     return text.replace("<desc>...</desc>", f"<desc>{escape(chart.description)}</desc>", 1)
 
