@@ -8,12 +8,14 @@ what that user may open; `Scope(None)` is the public: only what the open data pu
 sanctions, grievances staff have looked at).
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audits.choices import (
@@ -127,14 +129,24 @@ def findings_by_agency(scope: Scope) -> Chart:
     )
 
 
-def _by_month(queryset, date_field, amount_field) -> dict[str, Decimal]:
+def _by_month(queryset, date_field, amount_field) -> dict:
     rows = (
         queryset.order_by()
         .annotate(month=TruncMonth(date_field))
         .values_list("month")
         .annotate(total=Sum(amount_field))
     )
-    return {month.strftime("%Y-%m"): total for month, total in rows if month is not None}
+    return {_month(month): total for month, total in rows if month is not None}
+
+
+def _month(value) -> datetime.date:
+    """TruncMonth gives a date for a date field, and for a datetime field a datetime
+    already in the current time zone (Asia/Manila)."""
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def month_label(month: datetime.date) -> str:
+    return date_format(month, "M Y")
 
 
 def amounts_by_month(scope: Scope) -> Chart:
@@ -151,7 +163,7 @@ def amounts_by_month(scope: Scope) -> Chart:
     return Chart(
         title=_("Amounts disallowed and settled, by month (₱)"),
         heading=_("Month"),
-        labels=months,
+        labels=[month_label(month) for month in months],
         series=[
             (_("Disallowed"), [disallowed.get(m, zero) for m in months]),
             (_("Settled"), [settled.get(m, zero) for m in months]),
@@ -253,7 +265,7 @@ def grievances_by_month(scope: Scope) -> Chart:
         .annotate(count=Count("pk"))
         .order_by("month")
     )
-    rows = [(month.strftime("%Y-%m"), count) for month, count in rows if month is not None]
+    rows = [(month_label(_month(month)), count) for month, count in rows if month is not None]
     return Chart(
         title=_("Grievances received, by month"),
         heading=_("Month"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from audits.choices import EngagementStatus, RecommendationStatus, ResponseKind, Role
 from audits.models import Recommendation, Response, SanctionPayment
 from grievances.choices import GrievanceStatus
+from reports.rendering import charts
 from tests.factories import EngagementFactory, IssuedFindingFactory, SanctionFactory, UserFactory
 from tests.grievances.factories import file_grievance
 from tests.world import build_world
@@ -127,8 +128,8 @@ def test_supervisor_tables_match_the_data(data):
         "Provincial Health Office": "1",
     }
     assert tables["amounts-by-month"] == [
-        ["2026-03", "₱150,000.00", "₱0.00"],
-        ["2026-04", "₱50,000.00", "₱40,000.00"],
+        ["Mar 2026", "₱150,000.00", "₱0.00"],
+        ["Apr 2026", "₱50,000.00", "₱40,000.00"],
     ]
     year = IssuedFindingFactory._meta.model.objects.first().issued_on.year
     assert tables["implementation-rate"] == [
@@ -136,7 +137,7 @@ def test_supervisor_tables_match_the_data(data):
         [f"Provincial Health Office {year}", "0.0%", "0", "1"],
     ]
     assert [r[1] for r in tables["reply-timeliness"]] == ["1", "1", "2", "1"]
-    assert [r[1] for r in tables["grievances-by-month"]] == ["2"]
+    assert tables["grievances-by-month"] == [[TODAY.strftime("%b %Y"), "2"]]
     # Taking it under review posts the first public update the same day.
     assert [r[1] for r in tables["grievance-response-time"]] == ["1", "0", "0", "0", "1"]
     html = response.content.decode()
@@ -250,3 +251,31 @@ def test_query_count_is_constant_as_rows_grow(data, who, django_assert_max_num_q
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_dashboard_is_linked_for_its_readers_only(data):
+    assert 'href="/dashboard/"' in _get(data.users["supervisor"], "/published/").content.decode()
+    assert 'href="/dashboard/"' in _get(data.users["oversight"], "/published/").content.decode()
+    assert 'href="/dashboard/"' not in _get(data.users["team_cso"], "/published/").content.decode()
+    assert 'href="/public/dashboard/"' in _get(None, "/published/").content.decode()
+    assert 'href="/public/dashboard/"' in _get(None, "/accounts/login/").content.decode()
+
+
+def test_the_pdf_and_the_page_draw_the_same_chart():
+    """One definition: the citizen report's bar_chart is `draw` of a Chart, and the SVG
+    the page shows renders that same Drawing."""
+    items = [("AOM-001", 1200.0), ("AOM-002", 5400.0)]
+    drawing = charts.bar_chart("Money in question", items, width=400, money=True)
+    chart = charts.Chart(
+        "Money in question",
+        ["AOM-001", "AOM-002"],
+        [("", [1200.0, 5400.0])],
+        unit=charts.MONEY,
+        ranked=True,
+    )
+    same = charts.draw(chart, width=400)
+    assert (drawing.width, drawing.height) == (same.width, same.height)
+    labels = [label for label in drawing.contents[1].categoryAxis.categoryNames]
+    assert labels == ["AOM-001", "AOM-002"]  # largest last: drawn bottom-up, largest on top
+    svg = charts.svg(chart, width=400)
+    assert "AOM-001" in svg and "5,400" in svg and "<title>Money in question</title>" in svg
