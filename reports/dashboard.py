@@ -199,9 +199,11 @@ def implementation_rate(scope: Scope) -> Chart:
         labels=[f"{agency} {year}" for agency, year, _t, _i in rows],
         series=[(_("Implemented (%)"), [round(100 * i / t, 1) for _a, _y, t, i in rows])],
         unit=PERCENT,
+        weights=[total for _a, _y, total, _i in rows],
         description=_(
             "Bar chart: the share of recommendations fully implemented, per agency and year "
-            "of issue (recommendations marked not applicable are left out)."
+            "of issue (recommendations marked not applicable are left out; with many, the "
+            "chart shows those with the most recommendations and the table lists all)."
         ),
         extra={
             "columns": [

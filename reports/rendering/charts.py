@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reports.rendering.base import ACCENT, FONT, register_fonts
 
 MAX_BARS = 12
+MAX_GROUPS = 24  # months on a time chart: the latest two years are drawn
 PALETTE = [
     ACCENT,
     colors.HexColor("#e07b39"),
@@ -33,9 +34,12 @@ PERCENT = "percent"
 @dataclass
 class Chart:
     """What a chart shows, in plain data: a label per bar (or group of bars) and one list
-    of values per series. `unit` is COUNT, MONEY or PERCENT; `ranked` charts show the
-    largest first and sum the tail beyond MAX_BARS into "…" (a ranking); otherwise the
-    labels keep their order (months, statuses)."""
+    of values per series. `unit` is COUNT, MONEY or PERCENT. What is drawn stays legible
+    however many labels there are (the table beside a chart lists them all):
+    - `ranked` charts show the largest first and sum the tail beyond MAX_BARS into "…";
+    - charts with `weights` (rates) keep, in their order, the MAX_BARS labels that weigh
+      most (a rate cannot be summed into "…");
+    - other charts keep their order (statuses, months) and draw the last MAX_GROUPS."""
 
     title: str
     labels: list[str]
@@ -44,6 +48,7 @@ class Chart:
     ranked: bool = False
     description: str = ""
     heading: str = ""  # what the labels are (the table's first column)
+    weights: list[float] | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -63,6 +68,14 @@ class Chart:
                 values = [
                     column[: MAX_BARS - 1] + [sum(column[MAX_BARS - 1 :])] for column in values
                 ]
+        elif self.weights is not None and len(labels) > MAX_BARS:
+            heaviest = sorted(range(len(labels)), key=lambda i: self.weights[i], reverse=True)
+            keep = sorted(heaviest[:MAX_BARS])
+            labels = [labels[i] for i in keep]
+            values = [[column[i] for i in keep] for column in values]
+        elif not self.ranked and len(labels) > MAX_GROUPS:
+            labels = labels[-MAX_GROUPS:]
+            values = [column[-MAX_GROUPS:] for column in values]
         return labels, values
 
 

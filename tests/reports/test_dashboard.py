@@ -13,6 +13,7 @@ from django.utils import timezone
 from audits.choices import EngagementStatus, RecommendationStatus, ResponseKind, Role
 from audits.models import Recommendation, Response, SanctionPayment
 from grievances.choices import GrievanceStatus
+from reports.dashboard import table
 from reports.rendering import charts
 from tests.factories import EngagementFactory, IssuedFindingFactory, SanctionFactory, UserFactory
 from tests.grievances.factories import file_grievance
@@ -279,3 +280,23 @@ def test_the_pdf_and_the_page_draw_the_same_chart():
     assert labels == ["AOM-001", "AOM-002"]  # largest last: drawn bottom-up, largest on top
     svg = charts.svg(chart, width=400)
     assert "AOM-001" in svg and "5,400" in svg and "<title>Money in question</title>" in svg
+
+
+def test_many_labels_stay_legible_and_the_table_lists_them_all():
+    names = [f"Agency {n:02d}" for n in range(30)]
+    rate = charts.Chart(
+        "Rate",
+        names,
+        [("Implemented (%)", [50.0] * 30)],
+        unit=charts.PERCENT,
+        weights=list(range(30)),
+    )
+    labels, values = rate.shown()
+    assert labels == names[-charts.MAX_BARS :]  # the heaviest, in their order, not summed
+    assert values == [[50.0] * charts.MAX_BARS]
+    months = charts.Chart("By month", names, [("A", list(range(30))), ("B", [0] * 30)])
+    assert months.shown()[0] == names[-charts.MAX_GROUPS :]
+    ranked = charts.Chart("Ranked", names, [("n", [1] * 30)], ranked=True)
+    labels, values = ranked.shown()
+    assert labels[-1] == "…" and sum(values[0]) == 30
+    assert len(table(rate)["rows"]) == 30
