@@ -50,12 +50,10 @@ def _page(request, *, public: bool):
 
 
 def _chart(request, name, *, public: bool):
-    selector = selectors.CHARTS.get(name)
-    if selector is None:
+    if name not in selectors.CHARTS:
         raise Http404
-    response = HttpResponse(
-        charts.svg(selector(_scope(request, public))), content_type="image/svg+xml"
-    )
+    chart = selectors.chart(_scope(request, public), name)
+    response = HttpResponse(charts.svg(chart), content_type="image/svg+xml")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -237,7 +238,8 @@ def _grow(world, n):
 
 
 @pytest.mark.parametrize("who", ["supervisor", "team_leader", "oversight", None])
-def test_query_count_is_constant_as_rows_grow(data, who, django_assert_max_num_queries):
+def test_query_count_is_constant_as_rows_grow(data, who, settings, django_assert_max_num_queries):
+    settings.PUBLIC_DASHBOARD_CACHE_SECONDS = 0  # count the queries, not the cache
     user = data.users[who] if who else None
     url = "/dashboard/" if who else "/public/dashboard/"
     client = Client()
@@ -300,3 +302,17 @@ def test_many_labels_stay_legible_and_the_table_lists_them_all():
     labels, values = ranked.shown()
     assert labels[-1] == "…" and sum(values[0]) == 30
     assert len(table(rate)["rows"]) == 30
+
+
+def test_public_figures_are_cached_a_few_minutes(data, settings, django_assert_max_num_queries):
+    settings.PUBLIC_DASHBOARD_CACHE_SECONDS = 300
+    before = _tables(_get(None, "/public/dashboard/"))
+    _grow(data, 2)
+    with django_assert_max_num_queries(0):
+        assert _tables(_get(None, "/public/dashboard/")) == before
+        assert _get(None, "/public/dashboard/charts/findings-by-agency.svg").status_code == 200
+    cache.clear()
+    assert _tables(_get(None, "/public/dashboard/")) != before
+    supervisor = _tables(_get(data.users["supervisor"]))
+    _grow(data, 1)
+    assert _tables(_get(data.users["supervisor"])) != supervisor  # a user's: never cached
