@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reports.rendering.base import ACCENT, FONT, register_fonts
 
 MAX_BARS = 12
+TITLE_HEIGHT = 20
 MAX_GROUPS = 24  # months on a time chart: the latest two years are drawn
 PALETTE = [
     ACCENT,
@@ -102,24 +103,26 @@ def _style_axes(chart, unit, top):
     chart.barLabelFormat = _value_format(unit)
 
 
-def draw(chart: Chart, *, width: float) -> Drawing:
+def draw(chart: Chart, *, width: float, titled: bool = True) -> Drawing:
     """The chart as a reportlab Drawing: horizontal bars for one series, grouped vertical
     bars with a legend for several (amounts disallowed and settled by month)."""
     register_fonts()
     labels, values = chart.shown()
     if len(values) > 1:
-        return _grouped(chart, labels, values, width)
+        return _grouped(chart, labels, values, width, titled)
     bar_height = 18
-    height = len(labels) * bar_height + 64 if labels else 20
+    title = TITLE_HEIGHT if titled else 0
+    height = len(labels) * bar_height + 44 + title if labels else 20
     drawing = Drawing(width, height)
-    drawing.add(String(0, height - 14, chart.title, fontName=FONT, fontSize=11, fillColor=ACCENT))
+    if titled:
+        drawing.add(_title(chart, height))
     if not labels:
         return drawing
     bars = HorizontalBarChart()
     bars.x = 170
     bars.y = 24  # room for the value axis' labels below
     bars.width = width - 230
-    bars.height = height - 54
+    bars.height = height - 34 - title
     bars.data = [list(reversed(values[0]))]
     bars.categoryAxis.categoryNames = [label[:34] for label in reversed(labels)]
     _style_axes(bars, chart.unit, max(values[0]) if values[0] else 0)
@@ -130,17 +133,23 @@ def draw(chart: Chart, *, width: float) -> Drawing:
     return drawing
 
 
-def _grouped(chart, labels, values, width):
-    height = 240
+def _title(chart, height):
+    return String(0, height - 14, chart.title, fontName=FONT, fontSize=11, fillColor=ACCENT)
+
+
+def _grouped(chart, labels, values, width, titled):
+    title = TITLE_HEIGHT if titled else 0
+    height = 220 + title
     drawing = Drawing(width, height)
-    drawing.add(String(0, height - 14, chart.title, fontName=FONT, fontSize=11, fillColor=ACCENT))
+    if titled:
+        drawing.add(_title(chart, height))
     if not labels:
         return drawing
     bars = VerticalBarChart()
     bars.x = 60
     bars.y = 50
     bars.width = min(width - 80, 40 + 70 * len(labels))  # a month or two: no slabs
-    bars.height = height - 100
+    bars.height = height - 80 - title
     bars.data = values
     bars.categoryAxis.categoryNames = labels
     bars.categoryAxis.labels.angle = 30 if len(labels) > 6 else 0
@@ -152,7 +161,7 @@ def _grouped(chart, labels, values, width):
     drawing.add(bars)
     legend = Legend()
     legend.x = 60
-    legend.y = height - 26
+    legend.y = height - 6 - title
     legend.fontName = FONT
     legend.fontSize = 8
     legend.alignment = "right"
@@ -165,10 +174,11 @@ def _grouped(chart, labels, values, width):
     return drawing
 
 
-def svg(chart: Chart, *, width: float = 520) -> str:
+def svg(chart: Chart, *, width: float = 420, titled: bool = False) -> str:
     """The same Drawing as an SVG document, with the chart's title and description as
-    its accessible name (`<title>`, `<desc>`, role="img", aria-label)."""
-    drawing = draw(chart, width=width)
+    its accessible name (`<title>`, `<desc>`, role="img", aria-label). On a page the
+    figure's caption says the title, so the drawing does not repeat it (`titled`)."""
+    drawing = draw(chart, width=width, titled=titled)
     text = renderSVG.drawToString(
         drawing, svgAttrs={"role": "img", "aria-label": chart.description or chart.title}
     )
