@@ -320,3 +320,14 @@ def test_public_figures_are_cached_a_few_minutes(data, settings, django_assert_m
     supervisor = _tables(_get(data.users["supervisor"]))
     _grow(data, 1)
     assert _tables(_get(data.users["supervisor"])) != supervisor  # a user's: never cached
+
+
+def test_user_text_in_a_chart_is_escaped():
+    chart = charts.Chart(
+        "Findings by agency", ['<script>alert(1)</script> & "Co"'], [("Findings", [3])]
+    )
+    text = charts.svg(chart)
+    root = ET.fromstring(text)
+    assert "<script" not in text
+    assert '<script>alert(1)</script> & "Co"' in " ".join(e.text or "" for e in root.iter())
+    assert not [e for e in root.iter() if e.tag.endswith("script")]
