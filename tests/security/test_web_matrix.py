@@ -12,7 +12,7 @@ from tests.api import test_grievances_matrix as grievances
 from tests.api import test_procedures_matrix as procedures
 from tests.api import test_reports_matrix as reports
 from tests.api import test_sanctions as sanctions
-from tests.world import ACTORS
+from tests.world import ACTORS, build_world
 
 # The matrix classes are used through their modules, so pytest does not collect them twice.
 PAGES = [
@@ -51,3 +51,39 @@ def test_web_page_matrix(matrix, page, actor):
         return
     expected = 200 if actor in matrix.visible else 404
     assert response.status_code == expected, (actor, page)
+
+
+# Pages of no one object (the dashboards): who gets 200; everyone else logged in 403.
+DASHBOARD_READERS = {
+    "sai_admin",
+    "supervisor",
+    "team_leader",
+    "team_auditor",
+    "outsider_auditor",
+    "granted_expert",
+    "oversight",
+}
+EVERYONE = set(ACTORS)
+FIXED_PAGES = [
+    ("/dashboard/", DASHBOARD_READERS),
+    ("/dashboard/charts/findings-by-agency.svg", DASHBOARD_READERS),
+    ("/public/dashboard/", EVERYONE),
+    ("/public/dashboard/charts/engagements-by-status.svg", EVERYONE),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(("page", "allowed"), FIXED_PAGES, ids=[p for p, _a in FIXED_PAGES])
+def test_fixed_page_matrix(page, allowed, actor):
+    world = build_world()
+    browser = Client()
+    if actor != "anonymous":
+        browser.force_login(world.actor(actor))
+    response = browser.get(page)
+    if actor in allowed:
+        assert response.status_code == 200, (actor, page)
+    elif actor == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 403, (actor, page)
