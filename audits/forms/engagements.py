@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audits.choices import OrganizationKind, TeamRole
+from audits.choices import EngagementStatus, OrganizationKind, TeamRole
 from audits.models import Engagement, Organization
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -36,6 +36,34 @@ class EngagementForm(forms.ModelForm):
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "criteria": forms.Textarea(attrs={"rows": 3}),
             "scope_and_methodology": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class EngagementEditForm(EngagementForm):
+    """The engagement's details, changed by its team leader or a supervisor. The auditee
+    is fixed once the engagement has left planning (the service refuses a change too)."""
+
+    change_reason = forms.CharField(
+        label=_("reason for the change"),
+        required=False,
+        max_length=100,
+        help_text=_("Kept in the engagement's history; optional."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.status != EngagementStatus.PLANNING:
+            self.fields["auditee"].disabled = True
+            self.fields["auditee"].help_text = _(
+                "Fixed once the engagement has left planning: open a new engagement instead."
+            )
+
+    def service_fields(self) -> dict:
+        """Only what changed, so the history names the fields that did."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.changed_data
+            if name in self.Meta.fields and name in self.cleaned_data
         }
 
 

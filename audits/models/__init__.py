@@ -10,6 +10,7 @@ from audits.models.organizations import Organization
 from audits.models.reminders import ReminderDigest
 from audits.models.sanctions import PersonLiable, Sanction, SanctionPayment
 from audits.models.users import User
+from audits.models.visits import HomeVisit
 
 __all__ = [
     "Engagement",
@@ -19,6 +20,7 @@ __all__ = [
     "Evidence",
     "EvidenceAccess",
     "Finding",
+    "HomeVisit",
     "Organization",
     "PersonLiable",
     "Recommendation",
