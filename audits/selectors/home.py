@@ -221,7 +221,12 @@ def auditor_panel(user) -> dict | None:
     )
     return {
         "returned": _rows(findings.filter(returned=True).order_by("-updated_at", "-pk")),
-        "drafts": _rows(findings.filter(returned=False).order_by("created_at", "pk")),
+        # Drafts of engagements the auditor leads are in the team leader's panel.
+        "drafts": _rows(
+            findings.filter(returned=False)
+            .exclude(engagement_id__in=_led_engagements(user))
+            .order_by("created_at", "pk")
+        ),
         "recommendations": _rows(recommendations),
     }
 

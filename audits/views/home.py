@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from audits.access import access_notice
+from audits.choices import Role
 from audits.models import Engagement, EngagementMember
 from audits.selectors import home as panels
 
@@ -36,8 +37,10 @@ def role_panels(request) -> dict:
     return {
         "cso_panel": panels.cso_panel(user),
         "supervisor_panel": panels.supervisor_panel(user, today=today),
-        "team_leader_panel": panels.team_leader_panel(
-            user, since=panels.last_visit(user, request.session)
+        "team_leader_panel": (
+            panels.team_leader_panel(user, since=panels.last_visit(user, request.session))
+            if user.has_role(Role.AUDITOR, Role.SUPERVISOR)
+            else None
         ),
         "auditor_panel": panels.auditor_panel(user),
         "oversight_panel": panels.oversight_panel(user),

@@ -249,3 +249,10 @@ def _team_role(actor):
         "team_cso": "cso_auditor",
         "agency_respondent": None,
     }[actor]
+
+
+def test_team_leader_drafts_are_not_repeated_in_the_auditor_panel(world):
+    make_finding(world, title="Led draft")
+    html = home_of(world, "team_leader")
+    assert "Led draft" in section(html, "drafts-to-submit")
+    assert "Led draft" not in section(html, "auditor-drafts")

@@ -405,3 +405,20 @@ def test_500_renders_without_request_context_or_database(django_assert_num_queri
     api = server_error(RequestFactory().get("/api/v1/findings/"))
     assert api.status_code == 500 and b'"detail"' in api.content
     assert page_not_found(RequestFactory().get("/api/v1/x/")).status_code == 404
+
+
+def test_admin_cannot_deactivate_or_demote_themselves(admin):
+    response = client_as(admin).post(
+        f"/manage/users/{admin.pk}/",
+        user_post(
+            admin.organization,
+            username=admin.username,
+            email=admin.email or "a@example.org",
+            role=Role.AUDITOR,
+            is_active="",
+        ),
+    )
+    assert response.status_code == 400
+    assert field_errors(response, "form", "is_active") and field_errors(response, "form", "role")
+    admin.refresh_from_db()
+    assert admin.is_active and admin.role == Role.SAI_ADMIN
