@@ -50,13 +50,31 @@ class EngagementEditForm(EngagementForm):
         help_text=_("Kept in the engagement's history; optional."),
     )
 
+    # The version the user opened: a save over someone else's newer change is refused.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
         if self.instance.status != EngagementStatus.PLANNING:
             self.fields["auditee"].disabled = True
             self.fields["auditee"].help_text = _(
                 "Fixed once the engagement has left planning: open a new engagement instead."
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = self.data.get("loaded_version") or ""
+        if loaded and loaded != self.instance.updated_at.isoformat():
+            raise forms.ValidationError(
+                _(
+                    "Someone else changed this engagement after you opened this page. "
+                    "Your changes are below but were not saved: open the engagement again "
+                    "to see theirs, then make yours."
+                ),
+                code="stale",
+            )
+        return cleaned
 
     def service_fields(self) -> dict:
         """Only what changed, so the history names the fields that did."""

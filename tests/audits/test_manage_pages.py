@@ -422,3 +422,36 @@ def test_admin_cannot_deactivate_or_demote_themselves(admin):
     assert field_errors(response, "form", "is_active") and field_errors(response, "form", "role")
     admin.refresh_from_db()
     assert admin.is_active and admin.role == Role.SAI_ADMIN
+
+
+def test_engagement_edit_refuses_to_overwrite_a_newer_change(world):
+    url = f"/engagements/{world.engagement.pk}/edit/"
+    browser = client_as(world.users["team_leader"])
+    loaded = browser.get(url).context["form"]["loaded_version"].value()
+    # Meanwhile the supervisor renames it.
+    client_as(world.users["supervisor"]).post(
+        url,
+        engagement_post(world.engagement, title="Supervisor's title", loaded_version=loaded),
+    )
+    response = browser.post(
+        url, engagement_post(world.engagement, title="Leader's title", loaded_version=loaded)
+    )
+    assert response.status_code == 400
+    assert "Someone else changed this engagement" in response.content.decode()
+    assert 'value="Leader&#x27;s title"' in response.content.decode()
+    assert Engagement.objects.get(pk=world.engagement.pk).title == "Supervisor's title"
+
+
+def test_web_404_for_a_visitor_offers_the_login():
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'href="/accounts/login/"' in html and "Go to your home page" in html
+
+
+def test_a_hidden_object_answers_the_layout_404(world):
+    response = client_as(world.users["outsider_cso"]).get(
+        f"/engagements/{world.engagement.pk}/edit/"
+    )
+    assert response.status_code == 404
+    assert 'class="site-header"' in response.content.decode()
