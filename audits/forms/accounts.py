@@ -37,7 +37,6 @@ class UserForm(forms.ModelForm):
         self.fields["role"].choices = [("", "---------"), *Role.choices]
         self.fields["organization"].required = True
         self.fields["organization"].queryset = Organization.objects.order_by("kind", "name")
-        self.fields["email"].required = True
 
     def service_fields(self) -> dict:
         data = {name: self.cleaned_data[name] for name in USER_FIELDS if name in self.fields}

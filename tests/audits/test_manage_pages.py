@@ -455,3 +455,31 @@ def test_a_hidden_object_answers_the_layout_404(world):
     )
     assert response.status_code == 404
     assert 'class="site-header"' in response.content.decode()
+
+
+def test_organisation_list_stays_at_constant_queries(admin, django_assert_max_num_queries):
+    browser = client_as(admin)
+    department = AgencyFactory(name="Department")
+    with django_assert_max_num_queries(20) as few:
+        assert browser.get("/manage/organisations/").status_code == 200
+    for number in range(30):
+        AgencyFactory(name=f"Office {number}", parent=department)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = browser.get("/manage/organisations/?kind=agency").content.decode()
+    assert "Office 29" in html and html.count("<td>Department</td>") == 30
+
+
+def test_reminders_list_stays_at_constant_queries(django_assert_max_num_queries):
+    user = UserFactory(role=Role.AUDITOR)
+    browser = client_as(user)
+    day = datetime.date(2026, 1, 1)
+    ReminderDigest.objects.create(recipient=user, sent_on=day, item_count=1, body="first")
+    with django_assert_max_num_queries(20) as few:
+        assert browser.get("/reminders/").status_code == 200
+    for number in range(1, 25):
+        ReminderDigest.objects.create(
+            recipient=user, sent_on=day + datetime.timedelta(days=number), item_count=1
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = browser.get("/reminders/").content.decode()
+    assert html.count('<li id="digest-') == 20  # a page of 20, newest first
