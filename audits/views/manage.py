@@ -23,8 +23,28 @@ from audits.forms.accounts import (
 from audits.models import Organization, User
 from audits.services import accounts as services
 from audits.views.submit_once import already_saved, save_once
+from security.choices import EventKind
+from security.services.log import security_event_record
 
 ROWS_PER_PAGE = 50
+
+
+def _logged(request, form, save, *, what: str):
+    """`save`, then one line in the security log naming the fields changed (never their
+    values: a password stays out of the log), as the Django admin's changes are logged."""
+
+    def run():
+        saved = save()
+        changed = [name for name in form.changed_data if name != "form_token"]
+        security_event_record(
+            EventKind.ADMIN_CHANGE,
+            request=request,
+            obj=saved,
+            detail=f"{what} on {request.path}: {', '.join(changed) or 'nothing'}"[:2000],
+        )
+        return saved
+
+    return run
 
 
 def _require_admin(request) -> None:
@@ -68,7 +88,12 @@ def user_new(request):
         response = save_once(
             request,
             form,
-            lambda: services.user_create(by=request.user, **form.service_fields()),
+            _logged(
+                request,
+                form,
+                lambda: services.user_create(by=request.user, **form.service_fields()),
+                what="user created",
+            ),
             success=_("%(name)s can now log in."),
             target=lambda user: reverse("manage-user", args=[user.pk]),
         )
@@ -91,7 +116,12 @@ def user_edit(request, pk):
         response = save_once(
             request,
             form,
-            lambda: services.user_update(person, by=request.user, **form.service_fields()),
+            _logged(
+                request,
+                form,
+                lambda: services.user_update(person, by=request.user, **form.service_fields()),
+                what="user changed",
+            ),
             success=_("%(name)s was saved."),
             target=lambda user: reverse("manage-users"),
         )
@@ -134,7 +164,12 @@ def organization_new(request):
         response = save_once(
             request,
             form,
-            lambda: services.organization_create(by=request.user, **form.service_fields()),
+            _logged(
+                request,
+                form,
+                lambda: services.organization_create(by=request.user, **form.service_fields()),
+                what="organisation created",
+            ),
             success=_("%(name)s was added."),
             target=lambda organization: reverse("manage-organisations"),
         )
@@ -158,8 +193,13 @@ def organization_edit(request, pk):
         response = save_once(
             request,
             form,
-            lambda: services.organization_update(
-                organization, by=request.user, **form.service_fields()
+            _logged(
+                request,
+                form,
+                lambda: services.organization_update(
+                    organization, by=request.user, **form.service_fields()
+                ),
+                what="organisation changed",
             ),
             success=_("%(name)s was saved."),
             target=lambda saved: reverse("manage-organisations"),

@@ -16,6 +16,7 @@ from audits.choices import (
     TeamRole,
 )
 from audits.models import Engagement, Finding, Organization, Recommendation, ReminderDigest, User
+from security.models import SecurityEvent
 from security.services.tokens import token_create
 from security.views import page_not_found, server_error
 from tests.factories import (
@@ -191,6 +192,8 @@ def test_deactivating_a_user_revokes_their_tokens(admin):
     token.refresh_from_db()
     assert person.is_active is False
     assert token.revoked_at is not None
+    logged = SecurityEvent.objects.filter(kind="admin_change", object_id=str(person.pk)).get()
+    assert logged.user == admin and "is_active" in logged.detail
 
 
 def test_user_list_filters_and_stays_at_constant_queries(admin, django_assert_max_num_queries):
