@@ -1,24 +1,24 @@
 """One object per submitted form, however often its button is pressed.
 
 A creating form carries a one-time token (hidden field). The first POST with a token
-claims it (`cache.add`, atomic), creates the object and leaves its address under the
-token; a second POST with the same token (a double click, a reload) is sent to that
-address instead of creating a second object. A POST that fails releases the token, so
-the corrected form can be sent again. The claim is as wide as the cache: one process
-with the default local-memory cache, every worker with a shared cache (Redis)."""
+claims it (a row in `FormSubmission`, whose unique key decides between concurrent POSTs
+in any worker), creates the object and leaves its address on that row; a second POST
+with the same token (a double click, a reload) is sent to that address instead of
+creating a second object. A POST that fails releases the token, so the corrected form
+can be sent again."""
 
+import datetime
 import secrets
 import time
 
 from django import forms
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-TOKEN_SECONDS = 60 * 60
+from audits.models import FormSubmission
+
 WAIT_SECONDS = 5.0  # how long a second POST waits for the first one to finish
-
-
-def _key(token: str) -> str:
-    return f"form-once:{token}"
+KEEP = datetime.timedelta(days=1)
 
 
 class OnceForm(forms.Form):
@@ -36,29 +36,40 @@ class OnceForm(forms.Form):
         return (self.data.get("form_token") or "")[:64] if self.is_bound else ""
 
 
-def claim(token: str) -> bool:
+def claim(token: str, user) -> bool:
     """True for the first POST with this token (or when there is no token)."""
-    return not token or cache.add(_key(token), "", TOKEN_SECONDS)
+    if not token:
+        return True
+    try:
+        with transaction.atomic():
+            FormSubmission.objects.create(token=token, user=user)
+    except IntegrityError:
+        return False
+    return True
 
 
-def release(token: str) -> None:
+def release(token: str, user) -> None:
     if token:
-        cache.delete(_key(token))
+        FormSubmission.objects.filter(token=token, user=user).delete()
 
 
-def remember(token: str, url: str) -> None:
+def remember(token: str, user, url: str) -> None:
     if token:
-        cache.set(_key(token), url, TOKEN_SECONDS)
+        # Not a history-tracked model: plain updates and deletes are right here.
+        FormSubmission.objects.filter(token=token, user=user).update(url=url[:500])
+        FormSubmission.objects.filter(user=user, created_at__lt=timezone.now() - KEEP).delete()
 
 
-def earlier_result(token: str) -> str | None:
-    """Where the first POST with this token went (waiting a moment if it is still
-    running); None if it did not finish."""
+def earlier_result(token: str, user) -> str | None:
+    """Where the first POST with this token went (waiting a moment while it is still
+    running); None if no POST claimed it or it did not finish in time."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        url = cache.get(_key(token))
-        if url:
-            return url
-        if url is None or time.monotonic() > deadline:
-            return None
+        url = (
+            FormSubmission.objects.filter(token=token, user=user)
+            .values_list("url", flat=True)
+            .first()
+        )
+        if url or url is None or time.monotonic() > deadline:
+            return url or None
         time.sleep(0.1)

@@ -9,6 +9,7 @@ from audits.models.findings import Finding, Recommendation, Response, ResponseAt
 from audits.models.organizations import Organization
 from audits.models.reminders import ReminderDigest
 from audits.models.sanctions import PersonLiable, Sanction, SanctionPayment
+from audits.models.submissions import FormSubmission
 from audits.models.users import User
 from audits.models.visits import HomeVisit
 
@@ -20,6 +21,7 @@ __all__ = [
     "Evidence",
     "EvidenceAccess",
     "Finding",
+    "FormSubmission",
     "HomeVisit",
     "Organization",
     "PersonLiable",

@@ -12,25 +12,26 @@ def save_once(request, form, create, *, success, target):
     """Run `create` for a valid form once per form token: redirect to `target(saved)`
     with the `success` message, or put what the service refused on the form (None)."""
     token = getattr(form, "token", "")
-    if not once.claim(token):
-        url = once.earlier_result(token)
+    if not once.claim(token, request.user):
+        url = once.earlier_result(token, request.user)
         if url:
             messages.info(request, _("This form was already sent; here is what it saved."))
             return redirect(url)
-        if not once.claim(token):  # the first one failed and let go, or is still running
+        # The first one failed and let go (claim again), or is still running.
+        if not once.claim(token, request.user):
             form.add_error(None, _("This form is already being saved; wait a moment."))
             return None
     try:
         saved = create()
     except SERVICE_ERRORS as error:
-        once.release(token)
+        once.release(token, request.user)
         add_service_error(form, error)
         return None
     except Exception:
-        once.release(token)
+        once.release(token, request.user)
         raise
     url = target(saved)
-    once.remember(token, url)
+    once.remember(token, request.user, url)
     messages.success(request, success % {"name": saved})
     return redirect(url)
 
@@ -40,7 +41,7 @@ def already_saved(request, form):
     redirect to what that first POST saved (a second click must not meet "this username
     is taken" from the first); else None."""
     token = getattr(form, "token", "")
-    url = once.earlier_result(token) if token else None
+    url = once.earlier_result(token, request.user) if token else None
     if url:
         messages.info(request, _("This form was already sent; here is what it saved."))
         return redirect(url)

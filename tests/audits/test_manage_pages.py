@@ -486,3 +486,22 @@ def test_reminders_list_stays_at_constant_queries(django_assert_max_num_queries)
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = browser.get("/reminders/").content.decode()
     assert html.count('<li id="digest-') == 20  # a page of 20, newest first
+
+
+def test_a_refused_form_can_be_corrected_and_sent_with_the_same_token(admin):
+    browser = client_as(admin)
+    token = browser.get("/manage/users/new/").context["form"]["form_token"].value()
+    # The service refuses a weak password: the token is let go, the error is on the field.
+    refused = browser.post(
+        "/manage/users/new/",
+        user_post(admin.organization, password="maria.santos", form_token=token),
+    )
+    assert refused.status_code == 400 and field_errors(refused, "form", "password")
+    assert f'value="{token}"' in refused.content.decode()  # the same token is sent again
+    assert 'value="maria.santos"' in refused.content.decode()  # the username, kept
+    fixed = browser.post(
+        "/manage/users/new/",
+        user_post(admin.organization, password="Kalayaan-1898-Malolos", form_token=token),
+    )
+    assert fixed.status_code == 302
+    assert User.objects.get(username="maria.santos").check_password("Kalayaan-1898-Malolos")
