@@ -53,14 +53,29 @@ class EngagementEditForm(EngagementForm):
     # The version the user opened: a save over someone else's newer change is refused.
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    class Meta(EngagementForm.Meta):
+        fields = [*EngagementForm.Meta.fields, "follow_up_of"]
+
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+        follow_up_of = self.fields["follow_up_of"]
+        follow_up_of.queryset = (
+            Engagement.objects.visible_to(user)
+            .exclude(pk=self.instance.pk)
+            .order_by("-created_at", "-pk")
+        )
+        follow_up_of.label_from_instance = lambda engagement: (
+            f"{engagement.reference} · {engagement.title}"
+        )
+        follow_up_of.help_text = _(
+            "The earlier engagement whose recommendations this one follows up, if any."
+        )
         if self.instance.status != EngagementStatus.PLANNING:
-            self.fields["auditee"].disabled = True
-            self.fields["auditee"].help_text = _(
-                "Fixed once the engagement has left planning: open a new engagement instead."
-            )
+            fixed = _("Fixed once the engagement has left planning: open a new engagement instead.")
+            for name in ("auditee", "follow_up_of"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = fixed
 
     def clean(self):
         cleaned = super().clean()

@@ -163,7 +163,9 @@ def engagement_edit(request, pk):
     engagement = _visible_engagement(request, pk)
     if not can.can_edit_engagement(request.user, engagement):
         raise PermissionDenied(_("Only the team leader or a supervisor edits the engagement."))
-    form = EngagementEditForm(request.POST or None, instance=_visible_engagement(request, pk))
+    form = EngagementEditForm(
+        request.POST or None, instance=_visible_engagement(request, pk), user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.engagement_update(

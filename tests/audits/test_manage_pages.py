@@ -505,3 +505,18 @@ def test_a_refused_form_can_be_corrected_and_sent_with_the_same_token(admin):
     )
     assert fixed.status_code == 302
     assert User.objects.get(username="maria.santos").check_password("Kalayaan-1898-Malolos")
+
+
+def test_engagement_edit_sets_what_it_follows_up_in_planning(world):
+    earlier = world.other_engagement
+    url = f"/engagements/{world.engagement.pk}/edit/"
+    browser = client_as(world.users["supervisor"])
+    response = browser.post(url, engagement_post(world.engagement, follow_up_of=earlier.pk))
+    assert response.status_code == 302
+    assert Engagement.objects.get(pk=world.engagement.pk).follow_up_of == earlier
+    # Someone who cannot see an engagement cannot pick it.
+    hidden = EngagementFactory(sai=SaiFactory(name="Elsewhere"), auditee=world.agency)
+    response = client_as(world.users["team_leader"]).post(
+        url, engagement_post(world.engagement, follow_up_of=hidden.pk)
+    )
+    assert response.status_code == 400 and field_errors(response, "form", "follow_up_of")
