@@ -7,6 +7,7 @@ read starts from `visible_to(user)`, like the API."""
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import IntegrityError, transaction
 from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -67,7 +68,11 @@ def last_visit(user, session) -> datetime.datetime | None:
     visit = HomeVisit.objects.filter(user=user).only("seen_at").first()
     since = visit.seen_at if visit else None
     if visit is None:
-        HomeVisit.objects.create(user=user, seen_at=now)
+        try:
+            with transaction.atomic():
+                HomeVisit.objects.create(user=user, seen_at=now)
+        except IntegrityError:  # the same user's other tab got there first
+            pass
     else:  # not a history-tracked model: a plain update is right here
         HomeVisit.objects.filter(pk=visit.pk).update(seen_at=now)
     session["home_since"] = since.isoformat() if since else ""
