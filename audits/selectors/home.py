@@ -12,7 +12,14 @@ from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from audits.choices import EngagementStatus, FindingStatus, Role, SanctionStatus, TeamRole
+from audits.choices import (
+    EngagementStatus,
+    FindingStatus,
+    OrganizationKind,
+    Role,
+    SanctionStatus,
+    TeamRole,
+)
 from audits.deadlines import days_left
 from audits.models import (
     Engagement,
@@ -20,6 +27,7 @@ from audits.models import (
     Evidence,
     Finding,
     HomeVisit,
+    Organization,
     Recommendation,
     Sanction,
 )
@@ -290,3 +298,26 @@ def oversight_panel(user) -> dict | None:
         .order_by("-approved_at", "-pk")
     )
     return {"findings": _rows(findings), "reports": _rows(reports)}
+
+
+# --- SAI administrator ---------------------------------------------------------------------
+
+ACCREDITATION_HORIZON_DAYS = 30
+
+
+def sai_admin_panel(user, *, today: datetime.date) -> dict | None:
+    """Civil-society organisations whose accreditation runs out within
+    ACCREDITATION_HORIZON_DAYS or ran out in as many days: their citizen auditors lose
+    access the day after, so the administrator renews or lets it go knowingly."""
+    if not user.has_role(Role.SAI_ADMIN):
+        return None
+    window = datetime.timedelta(days=ACCREDITATION_HORIZON_DAYS)
+    organizations = (
+        Organization.objects.visible_to(user)
+        .filter(kind=OrganizationKind.CSO, accredited_until__range=(today - window, today + window))
+        .order_by("accredited_until", "pk")
+    )
+    expiring = _rows(organizations)
+    for organization in expiring.rows:
+        organization.days_left = days_left(organization.accredited_until, today)
+    return {"accreditations": expiring}

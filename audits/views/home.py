@@ -44,6 +44,7 @@ def role_panels(request) -> dict:
         ),
         "auditor_panel": panels.auditor_panel(user),
         "oversight_panel": panels.oversight_panel(user),
+        "sai_admin_panel": panels.sai_admin_panel(user, today=today),
     }
 
 

@@ -10,7 +10,13 @@ from django.utils import timezone
 from audits.choices import EngagementStatus, FindingStatus, RecommendationStatus, SanctionKind
 from audits.models import HomeVisit
 from audits.services.findings import finding_transition
-from tests.factories import EngagementFactory, EvidenceFactory, MemberFactory, SanctionFactory
+from tests.factories import (
+    CsoFactory,
+    EngagementFactory,
+    EvidenceFactory,
+    MemberFactory,
+    SanctionFactory,
+)
 from tests.findings_setup import add_recommendation, make_finding
 from tests.world import build_world
 
@@ -214,7 +220,8 @@ def test_oversight_sees_latest_issued_findings_not_drafts(world):
 
 
 @pytest.mark.parametrize(
-    "actor", ["team_leader", "supervisor", "team_auditor", "team_cso", "agency_respondent"]
+    "actor",
+    ["team_leader", "supervisor", "team_auditor", "team_cso", "agency_respondent", "sai_admin"],
 )
 def test_home_query_count_is_constant_as_rows_grow(world, actor, django_assert_max_num_queries):
     def add_rows(count):
@@ -224,6 +231,7 @@ def test_home_query_count_is_constant_as_rows_grow(world, actor, django_assert_m
             make_finding(world, FindingStatus.FOR_REVIEW)
             SanctionFactory(finding=finding, kind=SanctionKind.SUSPENSION)
             EvidenceFactory(engagement=world.engagement, submitted_by=world.users["team_cso"])
+            CsoFactory(accredited_until=timezone.localdate() + datetime.timedelta(days=5))
             engagement = EngagementFactory(sai=world.sai, auditee=world.agency, status="fieldwork")
             if _team_role(actor):
                 MemberFactory(
@@ -248,6 +256,7 @@ def _team_role(actor):
         "team_auditor": "auditor",
         "team_cso": "cso_auditor",
         "agency_respondent": None,
+        "sai_admin": None,
     }[actor]
 
 
@@ -256,3 +265,15 @@ def test_team_leader_drafts_are_not_repeated_in_the_auditor_panel(world):
     html = home_of(world, "team_leader")
     assert "Led draft" in section(html, "drafts-to-submit")
     assert "Led draft" not in section(html, "auditor-drafts")
+
+
+def test_sai_admin_sees_accreditations_ending_soon(world):
+    today = timezone.localdate()
+    world.cso.accredited_until = today + datetime.timedelta(days=12)
+    world.cso._change_reason = "test"
+    world.cso.save()
+    html = home_of(world, "sai_admin")
+    panel = section(html, "accreditations")
+    assert world.cso.name in panel and "12 days left" in panel
+    assert "Lapsed Watch" in panel  # ended yesterday: still shown, marked overdue
+    assert 'id="accreditations"' not in home_of(world, "supervisor")
