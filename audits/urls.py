@@ -4,7 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from audits.models import Finding, Recommendation, Sanction
-from audits.views import engagements, evidence, findings, home, sanctions, versions
+from audits.views import (
+    engagements,
+    evidence,
+    findings,
+    home,
+    manage,
+    reminders,
+    sanctions,
+    versions,
+)
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -12,6 +21,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("engagements/new/", engagements.engagement_create, name="engagement-create"),
     path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement-detail"),
+    path("engagements/<int:pk>/edit/", engagements.engagement_edit, name="engagement-edit"),
     path(
         "engagements/<int:pk>/transition/",
         engagements.engagement_transition,
@@ -81,5 +91,19 @@ urlpatterns = [
         versions.object_history,
         {"model": Sanction},
         name="sanction-history",
+    ),
+    # The SAI administrator's users and organisations (issue 9)
+    path("manage/users/", manage.user_list, name="manage-users"),
+    path("manage/users/new/", manage.user_new, name="manage-user-new"),
+    path("manage/users/<int:pk>/", manage.user_edit, name="manage-user"),
+    path("manage/organisations/", manage.organization_list, name="manage-organisations"),
+    path("manage/organisations/new/", manage.organization_new, name="manage-organisation-new"),
+    path("manage/organisations/<int:pk>/", manage.organization_edit, name="manage-organisation"),
+    # Reminder digests and reiterating a recommendation (issue 9)
+    path("reminders/", reminders.reminder_list, name="reminders"),
+    path(
+        "recommendations/<int:pk>/reiterate/",
+        findings.recommendation_reiterate,
+        name="recommendation-reiterate",
     ),
 ]
