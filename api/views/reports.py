@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from api.base.filters import AgencyTreeFilter, YearFilter
 from api.base.viewsets import HistoryMixin, ScopedViewSet, etag_for
 from api.serializers.reports import ReportRequestSerializer, ReportSerializer
 from audits.models import Engagement, Finding, Organization, Sanction
@@ -31,6 +32,16 @@ class ReportFilter(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(choices=ReportKind.choices)
     status = filters.MultipleChoiceFilter(choices=ReportStatus.choices)
     approved = filters.BooleanFilter(field_name="approved_at", lookup_expr="isnull", exclude=True)
+    agency = AgencyTreeFilter(
+        field_names=[
+            "agency",
+            "engagement__auditee",
+            "finding__engagement__auditee",
+            "sanction__engagement__auditee",
+        ],
+        help_text="Reports on the agency or its offices, or on their engagements.",
+    )
+    year = YearFilter(field_name="requested_at", help_text="The year it was requested.")
 
     class Meta:
         model = Report
