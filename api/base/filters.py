@@ -151,10 +151,12 @@ class YearFilter(NumberFilter):
 
 
 def amount_filters(field_name="amount"):
-    """`?amount_min=` and `?amount_max=`, inclusive, in the organisation's currency."""
+    """`?amount_min=` and `?amount_max=`, inclusive, in the organisation's currency; as
+    many digits as a stored amount, so no input overflows the database's numeric type."""
+    bounds = {"max_digits": 18, "decimal_places": 2}
     return (
-        NumberFilter(field_name=field_name, lookup_expr="gte", label=_("Amount from")),
-        NumberFilter(field_name=field_name, lookup_expr="lte", label=_("Amount to")),
+        NumberFilter(field_name=field_name, lookup_expr="gte", label=_("Amount from"), **bounds),
+        NumberFilter(field_name=field_name, lookup_expr="lte", label=_("Amount to"), **bounds),
     )
 
 

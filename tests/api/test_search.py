@@ -185,3 +185,20 @@ def test_postgresql_search_is_full_text_with_web_syntax(world):
     assert set(phrase) == {both}
     ranked = text_search(Finding.objects.all(), "overpriced", ranked=True)
     assert all(row.search_rank > 0 for row in ranked)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"amount_min": "1e999999"},
+        {"amount_max": "NaN"},
+        {"amount_min": "12345678901234567890"},
+        {"year": "99999999999"},
+        {"year": "-1"},
+        {"agency": "999999999"},
+    ],
+)
+def test_bad_list_filters_are_a_400_not_an_error(world, params):
+    response = client_for(world.users["supervisor"]).get("/api/v1/findings/", params)
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == set(params)
