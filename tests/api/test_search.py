@@ -202,3 +202,54 @@ def test_bad_list_filters_are_a_400_not_an_error(world, params):
     response = client_for(world.users["supervisor"]).get("/api/v1/findings/", params)
     assert response.status_code == 400, response.content
     assert set(response.json()) == set(params)
+
+
+LISTS = [
+    "/api/v1/engagements/",
+    "/api/v1/findings/",
+    "/api/v1/recommendations/",
+    "/api/v1/responses/",
+    "/api/v1/evidence/",
+    "/api/v1/sanctions/",
+    "/api/v1/grievances/",
+    "/api/v1/reports/",
+    "/api/v1/procedures/",
+    "/api/v1/review-notes/",
+    "/api/v1/programme-templates/",
+    "/api/v1/users/",
+    "/api/v1/organizations/",
+    "/api/v1/security-events/",
+    "/api/v1/auth/tokens/",
+]
+GARBAGE_WORDS = ["\x00", "nul\x00x", "x" * 100_000, "💥" * 300, "' OR 1=1 --", "!&|:*()<->"]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_garbage_search_on_every_list_is_never_a_500(world, url):
+    client = client_for(world.users["sai_admin"])
+    for words in GARBAGE_WORDS:
+        response = client.get(url, {"search": words})
+        assert response.status_code == 200, (url, words, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "url", ["/findings/", "/recommendations/", "/sanctions/", "/grievances/", "/reports/"]
+)
+def test_garbage_on_the_list_pages_is_never_a_500(world, url):
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.users["supervisor"])
+    garbage = {
+        "search": "nul\x00x",
+        "status": ["bogus", "\x00"],
+        "agency": "1e999",
+        "year": "\x00",
+        "amount_min": "1e999999",
+        "overdue": "\x00",
+        "sort": "-\x00",
+        "page": "-1",
+    }
+    for params in (garbage, {**garbage, "export": "csv"}):
+        assert browser.get(url, params).status_code == 200
+    assert browser.get("/search/", {"q": "nul\x00x" + "💥" * 300}).status_code == 200
