@@ -6,6 +6,7 @@ cannot see is a 404, as for any verb on it."""
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -62,9 +63,13 @@ class FindingFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=FindingStatus.choices)
     severity = filters.MultipleChoiceFilter(choices=Severity.choices)
     agency = AgencyTreeFilter(field_names=["engagement__auditee"])
-    year = YearFilter(field_name="created_at", help_text="The year the finding was recorded.")
+    year = YearFilter(
+        field_name="created_at", help_text=gettext_lazy("The year the finding was recorded.")
+    )
     amount_min, amount_max = amount_filters()
-    overdue = OverdueFilter(rule=finding_overdue, help_text="Issued, unanswered past its due date.")
+    overdue = OverdueFilter(
+        rule=finding_overdue, help_text=gettext_lazy("Issued, unanswered past its due date.")
+    )
     deemed_accepted = filters.BooleanFilter(
         field_name="deemed_accepted_on", lookup_expr="isnull", exclude=True
     )
@@ -110,9 +115,12 @@ class RecommendationFilter(filters.FilterSet):
         field_name="finding__severity", choices=Severity.choices
     )
     agency = AgencyTreeFilter(field_names=["engagement__auditee"])
-    year = YearFilter(field_name="created_at", help_text="The year the recommendation was made.")
+    year = YearFilter(
+        field_name="created_at", help_text=gettext_lazy("The year the recommendation was made.")
+    )
     overdue = OverdueFilter(
-        rule=recommendation_overdue, help_text="Past its target date, not implemented."
+        rule=recommendation_overdue,
+        help_text=gettext_lazy("Past its target date, not implemented."),
     )
 
     class Meta:

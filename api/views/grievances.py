@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -65,9 +66,12 @@ class GrievanceFilter(filters.FilterSet):
     submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_before = filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
     agency = AgencyTreeFilter(field_names=["agency", "referred_agency"])
-    year = YearFilter(field_name="submitted_at", help_text="The year it was submitted.")
+    year = YearFilter(
+        field_name="submitted_at", help_text=gettext_lazy("The year it was submitted.")
+    )
     overdue = OverdueFilter(
-        rule=overdue_condition, help_text="Past its verification or action-plan due date."
+        rule=overdue_condition,
+        help_text=gettext_lazy("Past its verification or action-plan due date."),
     )
 
     class Meta:

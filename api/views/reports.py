@@ -4,6 +4,7 @@
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -39,9 +40,11 @@ class ReportFilter(filters.FilterSet):
             "finding__engagement__auditee",
             "sanction__engagement__auditee",
         ],
-        help_text="Reports on the agency or its offices, or on their engagements.",
+        help_text=gettext_lazy("Reports on the agency or its offices, or on their engagements."),
     )
-    year = YearFilter(field_name="requested_at", help_text="The year it was requested.")
+    year = YearFilter(
+        field_name="requested_at", help_text=gettext_lazy("The year it was requested.")
+    )
 
     class Meta:
         model = Report

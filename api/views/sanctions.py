@@ -1,6 +1,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -39,10 +40,13 @@ class SanctionFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=SanctionStatus.choices)
     kind = filters.MultipleChoiceFilter(choices=SanctionKind.choices)
     agency = AgencyTreeFilter(field_names=["engagement__auditee"])
-    year = YearFilter(field_name="issued_on", help_text="The year the notice was issued.")
+    year = YearFilter(
+        field_name="issued_on", help_text=gettext_lazy("The year the notice was issued.")
+    )
     amount_min, amount_max = amount_filters()
     overdue = OverdueFilter(
-        rule=sanction_overdue, help_text="Still issued after its settle-by or appeal-by date."
+        rule=sanction_overdue,
+        help_text=gettext_lazy("Still issued after its settle-by or appeal-by date."),
     )
 
     class Meta:

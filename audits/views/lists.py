@@ -100,8 +100,10 @@ def _adapt_widgets(form, shown):
             )
         elif isinstance(form_field, forms.ModelChoiceField):
             form_field.empty_label = _("Any")
-        elif isinstance(form_field, forms.DecimalField):
+        elif isinstance(form_field, forms.DecimalField) and form_field.decimal_places:
             form_field.widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
+        elif isinstance(form_field, forms.DecimalField):  # a year
+            form_field.widget.attrs.update({"inputmode": "numeric", "step": "1"})
 
 
 def _safe_cell(value):
