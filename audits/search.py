@@ -41,6 +41,19 @@ SEARCH_FIELDS = {
 }
 
 
+def _tracking_code(words: str) -> str | None:
+    from grievances.tracking import IMPOSSIBLE_CODE, normalise_code
+
+    code = normalise_code(words)
+    return None if code == IMPOSSIBLE_CODE else code
+
+
+# Codes people type in another form than the stored one (a grievance's "ABCD-EFGH" is
+# stored "ABCDEFGH"): model label → (field, words -> stored value or None). A row whose
+# field equals the stored value matches too.
+EXACT_CODES = {"grievances.Grievance": ("tracking_code", _tracking_code)}
+
+
 def is_postgresql(using=None) -> bool:
     from django.db import connections
 
@@ -72,18 +85,25 @@ def text_search(queryset, words: str, fields=None, *, ranked=False):
     fields = tuple(fields or fields_for(queryset.model))
     if not words or not fields:
         return queryset
+    exact = Q(pk__in=[])  # matches nothing
+    code_field, stored_form = EXACT_CODES.get(queryset.model._meta.label, (None, None))
+    if code_field in fields and stored_form(words):
+        exact = Q(**{code_field: stored_form(words)})
     if is_postgresql(queryset.db):
         vector, query = search_vector(fields), search_query(words)
-        queryset = queryset.annotate(search_document=vector).filter(search_document=query)
+        queryset = queryset.annotate(search_document=vector).filter(
+            Q(search_document=query) | exact
+        )
         if ranked:
             queryset = queryset.annotate(search_rank=SearchRank(vector, query))
         return queryset
+    every_word = Q()
     for word in words.split():
         matches = Q()
         for field in fields:
             matches |= Q(**{f"{field}__icontains": word})
-        queryset = queryset.filter(matches)
-    return queryset
+        every_word &= matches
+    return queryset.filter(every_word | exact)
 
 
 def search_indexes_create(indexes: dict, apps_, schema_editor) -> None:
@@ -161,8 +181,9 @@ SEARCH_KINDS = (
         _("Grievances"),
         "grievances.Grievance",
         "grievance-detail",
-        lambda g: g.tracking_code,
+        lambda g: f"{g.grouped_code} · {g.category.name}",
         lambda g: _excerpt(g.description),
+        ("category",),
     ),
 )
 

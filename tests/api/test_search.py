@@ -253,3 +253,14 @@ def test_garbage_on_the_list_pages_is_never_a_500(world, url):
     for params in (garbage, {**garbage, "export": "csv"}):
         assert browser.get(url, params).status_code == 200
     assert browser.get("/search/", {"q": "nul\x00x" + "💥" * 300}).status_code == 200
+
+
+def test_a_grievance_is_found_by_its_code_as_people_write_it(world):
+    grievance = file_grievance()
+    admin = client_for(world.users["sai_admin"])
+    for typed in (grievance.grouped_code, grievance.grouped_code.lower(), grievance.tracking_code):
+        assert ids(admin.get("/api/v1/grievances/", {"search": typed})) == {grievance.pk}, typed
+    (group,) = site_search(world.users["sai_admin"], grievance.grouped_code)
+    assert group["results"][0]["url"] == f"/grievances/{grievance.pk}/"
+    # nobody outside its audience finds it by code
+    assert site_search(world.users["other_agency_respondent"], grievance.grouped_code) == []
