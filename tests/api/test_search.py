@@ -264,3 +264,26 @@ def test_a_grievance_is_found_by_its_code_as_people_write_it(world):
     assert group["results"][0]["url"] == f"/grievances/{grievance.pk}/"
     # nobody outside its audience finds it by code
     assert site_search(world.users["other_agency_respondent"], grievance.grouped_code) == []
+
+
+def test_search_page_query_count_is_constant_as_matches_grow(world, django_assert_max_num_queries):
+    from django.db import connection as db
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    def grow(count):
+        for _ in range(count):
+            finding = IssuedFindingFactory(engagement=world.engagement, title="Ghost payroll")
+            finding.recommendations.create(engagement=world.engagement, text="Ghost payroll")
+            make_evidence(world.engagement, world.users["team_leader"], "Ghost payroll list")
+            file_grievance(description="Ghost payroll in the barangay")
+
+    browser = Client()
+    browser.force_login(world.users["supervisor"])
+    grow(3)
+    with CaptureQueriesContext(db) as measured:
+        assert browser.get("/search/", {"q": "ghost payroll"}).status_code == 200
+    grow(27)
+    with django_assert_max_num_queries(len(measured.captured_queries)):
+        page = browser.get("/search/", {"q": "ghost payroll"}).content.decode()
+    assert page.count('href="/findings/?search=ghost%20payroll"') == 1
