@@ -177,6 +177,13 @@ def list_page(request, spec: ListSpec):
                 "aria_sort": ("descending" if descending else "ascending") if current else None,
             }
         )
+    current_sort = f"{'-' if descending else ''}{column.key}"
+    directions = (("", _("%(column)s, ascending")), ("-", _("%(column)s, descending")))
+    sort_choices = []
+    for each in spec.columns:
+        for sign, wording in directions if each.sort else ():
+            value = f"{sign}{each.key}"
+            sort_choices.append((value, wording % {"column": each.label}, value == current_sort))
     rows = [
         (
             obj.pk,
@@ -206,6 +213,7 @@ def list_page(request, spec: ListSpec):
             "shown_fields": [form[name] for name in spec.filters],
             "search_words": words,
             "headers": headers,
+            "sort_choices": sort_choices,
             "rows": rows,
             "page": page,
             "page_query": _query_without(request, "page", "export"),

@@ -312,3 +312,12 @@ def test_list_query_count_is_constant_as_rows_grow(
     grow(world, 27)
     with django_assert_max_num_queries(len(measured.captured_queries)):
         assert fetch() == 30
+
+
+def test_the_filter_form_also_chooses_the_order_for_phones_without_headers(world):
+    low = IssuedFindingFactory(engagement=world.engagement, amount="5.00")
+    high = IssuedFindingFactory(engagement=world.engagement, amount="500.00")
+    page = browser(world.users["supervisor"]).get("/findings/", {"sort": "-amount"})
+    body = page.content.decode()
+    assert '<option value="-amount" selected>Amount, descending</option>' in body
+    assert row_ids(page) == [high.pk, low.pk]
