@@ -212,6 +212,7 @@ def list_page(request, spec: ListSpec):
             "form": form,
             "shown_fields": [form[name] for name in spec.filters],
             "search_words": words,
+            "applied": sum(1 for name in (*spec.filters, "search") if request.GET.get(name)),
             "headers": headers,
             "sort_choices": sort_choices,
             "rows": rows,

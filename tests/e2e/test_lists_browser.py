@@ -36,6 +36,7 @@ def test_filter_sort_and_export_findings(page, live_server, login, world):
     assert page.locator("#group-findings li").count() == 4
 
     page.goto(f"{live_server.url}/findings/")
+    assert page.locator("#filter-panel").evaluate("panel => panel.open")  # wide screen
     page.check("#filters input[name=severity][value=high]")
     page.click("#filters button[type=submit]")
     page.wait_for_url("**severity=high**")
@@ -67,6 +68,9 @@ def test_lists_fit_a_360px_phone(browser, live_server, login, world):
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 360, (path, width)
         page.goto(live_server.url + "/findings/")
+        # the rows come first on a phone: the filters wait behind "Filter and sort"
+        assert page.locator("#filter-panel").evaluate("panel => !panel.open")
+        assert page.locator("#results tbody tr").first.is_visible()
         # each row is a card whose cells name their column
         label = page.locator("#results tbody td").first.evaluate(
             "cell => getComputedStyle(cell, '::before').content"
