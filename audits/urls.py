@@ -9,9 +9,11 @@ from audits.views import (
     evidence,
     findings,
     home,
+    lists,
     manage,
     reminders,
     sanctions,
+    search,
     versions,
 )
 
@@ -106,4 +108,9 @@ urlpatterns = [
         findings.recommendation_reiterate,
         name="recommendation-reiterate",
     ),
+    # Lists across engagements and search (issue 9)
+    path("findings/", lists.finding_list, name="finding-list"),
+    path("recommendations/", lists.recommendation_list, name="recommendation-list"),
+    path("sanctions/", lists.sanction_list, name="sanction-list"),
+    path("search/", search.search_page, name="search"),
 ]
