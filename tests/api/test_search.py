@@ -154,7 +154,7 @@ def test_search_page_and_header_box(world):
 
 
 def test_the_migrations_index_exactly_the_searched_fields():
-    audits = importlib.import_module("audits.migrations.0004_search_indexes")
+    audits = importlib.import_module("audits.migrations.0005_search_indexes")
     grievances = importlib.import_module("grievances.migrations.0003_search_indexes")
     indexed = {
         label: fields for label, (_name, fields) in {**audits.INDEXES, **grievances.INDEXES}.items()
