@@ -346,7 +346,7 @@ class Command(BaseCommand):
 
         photo = five_megabyte_jpeg()
 
-        uploads = iter(range(10**6))
+        uploads, run = iter(range(10**6)), os.urandom(8).hex()  # a kept database has older ones
 
         def upload():
             response = client.post(
@@ -354,7 +354,7 @@ class Command(BaseCommand):
                 {
                     "engagement": engagement.pk,
                     "kind": "photo",
-                    "file": io.BytesIO(with_comment(photo, f"upload {next(uploads)}")),
+                    "file": io.BytesIO(with_comment(photo, f"upload {run} {next(uploads)}")),
                 },
                 format="multipart",
             )
