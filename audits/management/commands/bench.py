@@ -33,7 +33,6 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audits.choices import EngagementStatus, FindingStatus, TeamRole
@@ -56,6 +55,7 @@ from audits.querysets import (
 )
 from audits.services import findings as finding_services
 from audits.services.scheduler import run_daily
+from security.services.tokens import token_create
 
 ROOT = Path(__file__).resolve().parents[3]
 RESULTS_DIR = ROOT / "benchmarks"
@@ -346,7 +346,7 @@ class Command(BaseCommand):
 
         photo = five_megabyte_jpeg()
 
-        uploads = iter(range(10**6))
+        uploads, run = iter(range(10**6)), os.urandom(8).hex()  # a kept database has older ones
 
         def upload():
             response = client.post(
@@ -354,7 +354,7 @@ class Command(BaseCommand):
                 {
                     "engagement": engagement.pk,
                     "kind": "photo",
-                    "file": io.BytesIO(with_comment(photo, f"upload {next(uploads)}")),
+                    "file": io.BytesIO(with_comment(photo, f"upload {run} {next(uploads)}")),
                 },
                 format="multipart",
             )
@@ -411,12 +411,12 @@ class Command(BaseCommand):
 
     def under_load(self, seconds, media):
         tokens = {
-            caller: Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
+            caller: token_create(user=User.objects.get(username=username))[1]
             for caller, username in BENCH_CALLERS.items()
         }
         engagement = drafting_engagement(User.objects.get(username=BENCH_CALLERS["auditor"]))
         leader = engagement.members.get(role=TeamRole.TEAM_LEADER).user
-        tokens["auditor"] = Token.objects.get_or_create(user=leader)[0].key
+        tokens["auditor"] = token_create(user=leader)[1]
         finding = Finding.objects.filter(engagement=engagement, status=FindingStatus.DRAFT).first()
         # gunicorn reads this database through its own connections: commit what we made.
         connection.commit() if not connection.get_autocommit() else None
