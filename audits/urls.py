@@ -4,7 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from audits.models import Finding, Recommendation, Sanction
-from audits.views import engagements, evidence, findings, home, sanctions, versions
+from audits.views import (
+    engagements,
+    evidence,
+    findings,
+    home,
+    lists,
+    sanctions,
+    search,
+    versions,
+)
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -82,4 +91,9 @@ urlpatterns = [
         {"model": Sanction},
         name="sanction-history",
     ),
+    # Lists across engagements and search (issue 9)
+    path("findings/", lists.finding_list, name="finding-list"),
+    path("recommendations/", lists.recommendation_list, name="recommendation-list"),
+    path("sanctions/", lists.sanction_list, name="sanction-list"),
+    path("search/", search.search_page, name="search"),
 ]

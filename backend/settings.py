@@ -193,6 +193,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "api.base.filters.VisibleFilterBackend",
         "api.base.filters.StableOrderingFilter",
+        "api.base.filters.TextSearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "api.base.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.base.exceptions.exception_handler",

@@ -6,7 +6,7 @@ views of a grievance."""
 import statistics as stats
 from collections import Counter
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,6 +59,16 @@ def public_record(grievance) -> dict:
         ),
         "public_updates": public_updates(grievance),
     }
+
+
+def overdue_condition(today) -> Q:
+    """`is_overdue` as a filter condition, for lists."""
+    waiting = [GrievanceStatus.RECEIVED, GrievanceStatus.UNDER_REVIEW]
+    return Q(status__in=waiting, verify_due__lt=today) | Q(
+        status=GrievanceStatus.REFERRED_TO_AGENCY,
+        plan_received_at__isnull=True,
+        plan_due__lt=today,
+    )
 
 
 def is_overdue(grievance, today=None) -> bool:

@@ -5,6 +5,7 @@ from django.urls import path
 from reports import views
 
 urlpatterns = [
+    path("reports/", views.report_list, name="report-list"),
     path("reports/new/", views.report_new, name="report-new"),
     path("reports/<int:pk>/", views.report_page, name="report-page"),
     path("reports/<int:pk>/file/", views.report_page_file, name="report-page-file"),

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from api.views.reports import SUBJECTS, report_file_response
+from api.views.reports import SUBJECTS, ReportFilter, report_file_response
 from audits.models import Organization
+from audits.views.lists import Column, ListSpec, list_page
 from audits.views.service_errors import SERVICE_ERRORS, error_text
 from reports import permissions as can
 from reports.choices import ReportKind, ReportStatus
@@ -33,6 +34,59 @@ def _visible_report(request, pk) -> Report:
         "engagement", "agency", "finding", "sanction", "requested_by", "approved_by"
     )
     return get_object_or_404(reports, pk=pk)
+
+
+def _subject(report) -> str:
+    """What the report is about, in a word: the engagement, agency, finding or notice."""
+    if report.engagement_id:
+        return report.engagement.reference
+    if report.agency_id:
+        return report.agency.name
+    if report.finding_id:
+        return report.finding.reference
+    return report.sanction.reference if report.sanction_id else ""
+
+
+REPORTS = ListSpec(
+    key="report",
+    title=gettext_lazy("Reports"),
+    queryset=lambda user: Report.objects.visible_to(user).select_related(
+        "engagement", "agency", "finding", "sanction"
+    ),
+    filterset_class=ReportFilter,
+    filters=("kind", "status", "approved", "agency", "year"),
+    columns=(
+        Column(
+            "kind",
+            gettext_lazy("Report"),
+            lambda r: r.get_kind_display(),
+            "kind",
+            link=lambda r: reverse("report-page", args=[r.pk]),
+        ),
+        Column("subject", gettext_lazy("About"), _subject),
+        Column("version", gettext_lazy("Version"), lambda r: r.version, "version"),
+        Column(
+            "status", gettext_lazy("Status"), lambda r: r.get_status_display(), "status", "status"
+        ),
+        Column(
+            "requested_at",
+            gettext_lazy("Requested"),
+            lambda r: r.requested_at,
+            "requested_at",
+            "date",
+        ),
+        Column(
+            "approved_at", gettext_lazy("Approved"), lambda r: r.approved_at, "approved_at", "date"
+        ),
+    ),
+    default_sort="-requested_at",
+)
+
+
+@login_required
+def report_list(request):
+    """Every report the caller may see, filtered, sorted, paged or exported."""
+    return list_page(request, REPORTS)
 
 
 @login_required

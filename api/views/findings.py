@@ -3,15 +3,17 @@ and recommendations), `transition/`, `history/`. Responses are never edited: PAT
 and DELETE answer 405. A response names its finding in the body; a finding the caller
 cannot see is a 404, as for any verb on it."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response as ApiResponse
 
+from api.base.filters import AgencyTreeFilter, OverdueFilter, YearFilter, amount_filters
 from api.base.viewsets import (
     ConditionalUpdateMixin,
     CreateMixin,
@@ -37,9 +39,37 @@ TEAM_ROLES = {Role.SUPERVISOR, Role.AUDITOR, Role.CSO_AUDITOR}
 RESPONDING_ROLES = {Role.SUPERVISOR, Role.AUDITOR, Role.AGENCY_RESPONDENT}
 
 
+def finding_overdue(today):
+    """Issued, its reply period over, and no management comment."""
+    commented = Response.objects.filter(
+        finding=OuterRef("pk"), kind=ResponseKind.MANAGEMENT_COMMENT
+    )
+    return Q(status=FindingStatus.ISSUED, response_due__lt=today) & ~Q(Exists(commented))
+
+
+def recommendation_overdue(today):
+    """Past its target date and not yet implemented (nor set aside)."""
+    return Q(
+        target_date__lt=today,
+        status__in=[
+            RecommendationStatus.NOT_IMPLEMENTED,
+            RecommendationStatus.ONGOING,
+            RecommendationStatus.PARTIALLY_IMPLEMENTED,
+        ],
+    )
+
+
 class FindingFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=FindingStatus.choices)
     severity = filters.MultipleChoiceFilter(choices=Severity.choices)
+    agency = AgencyTreeFilter(field_names=["engagement__auditee"])
+    year = YearFilter(
+        field_name="created_at", help_text=gettext_lazy("The year the finding was recorded.")
+    )
+    amount_min, amount_max = amount_filters()
+    overdue = OverdueFilter(
+        rule=finding_overdue, help_text=gettext_lazy("Issued, unanswered past its due date.")
+    )
     deemed_accepted = filters.BooleanFilter(
         field_name="deemed_accepted_on", lookup_expr="isnull", exclude=True
     )
@@ -81,6 +111,17 @@ class FindingViewSet(
 
 class RecommendationFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=RecommendationStatus.choices)
+    severity = filters.MultipleChoiceFilter(
+        field_name="finding__severity", choices=Severity.choices
+    )
+    agency = AgencyTreeFilter(field_names=["engagement__auditee"])
+    year = YearFilter(
+        field_name="created_at", help_text=gettext_lazy("The year the recommendation was made.")
+    )
+    overdue = OverdueFilter(
+        rule=recommendation_overdue,
+        help_text=gettext_lazy("Past its target date, not implemented."),
+    )
 
     class Meta:
         model = Recommendation

@@ -1,10 +1,11 @@
 """`/grievances/`: filing (no login, throttled), tracking by code (no login), statistics
 (no login); the list, detail, triage and history for those who may see a grievance."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
@@ -15,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from api.base.filters import AgencyTreeFilter, OverdueFilter, YearFilter
 from api.base.parsers import StrictMultiPartParser
 from api.base.viewsets import (
     ConditionalUpdateMixin,
@@ -43,7 +45,12 @@ from audits.upload_handlers import limit_uploads
 from grievances.choices import Channel, Escalation, GrievanceStatus
 from grievances.models import Grievance, GrievanceUpdate
 from grievances.querysets import is_triage_staff
-from grievances.selectors import grievance_by_code, grievance_statistics, public_record
+from grievances.selectors import (
+    grievance_by_code,
+    grievance_statistics,
+    overdue_condition,
+    public_record,
+)
 from grievances.services import triage
 from grievances.services.filing import grievance_file
 from grievances.throttling import GrievanceFilingThrottle, client_address
@@ -58,14 +65,18 @@ class GrievanceFilter(filters.FilterSet):
     escalation = filters.MultipleChoiceFilter(choices=Escalation.choices)
     submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_before = filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
-    search = filters.CharFilter(method="search_text", help_text="Description or location.")
+    agency = AgencyTreeFilter(field_names=["agency", "referred_agency"])
+    year = YearFilter(
+        field_name="submitted_at", help_text=gettext_lazy("The year it was submitted.")
+    )
+    overdue = OverdueFilter(
+        rule=overdue_condition,
+        help_text=gettext_lazy("Past its verification or action-plan due date."),
+    )
 
     class Meta:
         model = Grievance
         fields = ["status", "category", "referred_agency", "engagement", "assigned_to"]
-
-    def search_text(self, queryset, name, value):
-        return queryset.filter(Q(description__icontains=value) | Q(location__icontains=value))
 
 
 class GrievanceViewSet(

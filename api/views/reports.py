@@ -4,6 +4,7 @@
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -12,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from api.base.filters import AgencyTreeFilter, YearFilter
 from api.base.viewsets import HistoryMixin, ScopedViewSet, etag_for
 from api.serializers.reports import ReportRequestSerializer, ReportSerializer
 from audits.models import Engagement, Finding, Organization, Sanction
@@ -31,6 +33,18 @@ class ReportFilter(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(choices=ReportKind.choices)
     status = filters.MultipleChoiceFilter(choices=ReportStatus.choices)
     approved = filters.BooleanFilter(field_name="approved_at", lookup_expr="isnull", exclude=True)
+    agency = AgencyTreeFilter(
+        field_names=[
+            "agency",
+            "engagement__auditee",
+            "finding__engagement__auditee",
+            "sanction__engagement__auditee",
+        ],
+        help_text=gettext_lazy("Reports on the agency or its offices, or on their engagements."),
+    )
+    year = YearFilter(
+        field_name="requested_at", help_text=gettext_lazy("The year it was requested.")
+    )
 
     class Meta:
         model = Report

@@ -1,5 +1,7 @@
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -8,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from api.base.filters import AgencyTreeFilter, OverdueFilter, YearFilter, amount_filters
 from api.base.viewsets import (
     ConditionalUpdateMixin,
     CreateMixin,
@@ -28,9 +31,23 @@ from audits.selectors import sanctions as selectors
 from audits.services import sanctions as services
 
 
+def sanction_overdue(today):
+    """Still issued after its settlement or appeal period ran out."""
+    return Q(status=SanctionStatus.ISSUED) & (Q(settle_by__lt=today) | Q(appeal_by__lt=today))
+
+
 class SanctionFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=SanctionStatus.choices)
     kind = filters.MultipleChoiceFilter(choices=SanctionKind.choices)
+    agency = AgencyTreeFilter(field_names=["engagement__auditee"])
+    year = YearFilter(
+        field_name="issued_on", help_text=gettext_lazy("The year the notice was issued.")
+    )
+    amount_min, amount_max = amount_filters()
+    overdue = OverdueFilter(
+        rule=sanction_overdue,
+        help_text=gettext_lazy("Still issued after its settle-by or appeal-by date."),
+    )
 
     class Meta:
         model = Sanction

@@ -5,12 +5,15 @@ plan form, oversight's read-only view. Every write goes through grievances.servi
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from api.views.grievances import GrievanceFilter
 from audits.evidence_files import serve_attachment
 from audits.models import Engagement
+from audits.views.lists import Column, ListSpec, list_page
 from audits.views.service_errors import SERVICE_ERRORS, error_text
 from grievances import permissions as can
 from grievances.choices import GrievanceStatus
@@ -29,26 +32,46 @@ def _visible(request, pk) -> Grievance:
     return get_object_or_404(queryset.select_related("agency", "assigned_to"), pk=pk)
 
 
+GRIEVANCES = ListSpec(
+    key="grievance",
+    title=_lazy("Grievances"),
+    queryset=lambda user: Grievance.objects.visible_to(user).select_related(
+        "category", "agency", "referred_agency"
+    ),
+    filterset_class=GrievanceFilter,
+    filters=("status", "escalation", "agency", "year", "overdue"),
+    columns=(
+        Column(
+            "code",
+            _lazy("Tracking code"),
+            lambda g: g.grouped_code,
+            "tracking_code",
+            link=lambda g: reverse("grievance-detail", args=[g.pk]),
+        ),
+        Column("category", _lazy("Category"), lambda g: g.category.name, "category__name"),
+        Column("status", _lazy("Status"), lambda g: g.get_status_display(), "status", "status"),
+        Column(
+            "agency",
+            _lazy("Agency"),
+            lambda g: (g.referred_agency or g.agency or "") and str(g.referred_agency or g.agency),
+            "referred_agency__name",
+        ),
+        Column("escalation", _lazy("Escalated"), lambda g: g.get_escalation_display()),
+        Column(
+            "submitted_at", _lazy("Submitted"), lambda g: g.submitted_at, "submitted_at", "date"
+        ),
+        Column("verify_due", _lazy("Verify by"), lambda g: g.verify_due, "verify_due", "date"),
+        Column("plan_due", _lazy("Agency plan due"), lambda g: g.plan_due, "plan_due", "date"),
+    ),
+    default_sort="-submitted_at",
+    template="grievances/list.html",
+)
+
+
 @login_required
 def grievance_list(request):
-    queryset = with_public_data(Grievance.objects.visible_to(request.user))
-    status = request.GET.get("status", "")
-    if status in GrievanceStatus.values:
-        queryset = queryset.filter(status=status)
-    if request.GET.get("overdue") == "1":
-        queryset = queryset.exclude(escalation="")
-    today = timezone.localdate()
-    rows = [(grievance, is_overdue(grievance, today)) for grievance in queryset[:PAGE_SIZE]]
-    return render(
-        request,
-        "grievances/list.html",
-        {
-            "rows": rows,
-            "statuses": GrievanceStatus.choices,
-            "status": status,
-            "is_staff": is_triage_staff(request.user),
-        },
-    )
+    """Every grievance the caller may see, filtered, sorted, paged or exported."""
+    return list_page(request, GRIEVANCES)
 
 
 def _engagement_choices(user):

@@ -10,6 +10,7 @@ from tests.api import test_evidence as evidence
 from tests.api import test_findings as findings
 from tests.api import test_grievances_matrix as grievances
 from tests.api import test_procedures_matrix as procedures
+from tests.api import test_recommendations as recommendations
 from tests.api import test_reports_matrix as reports
 from tests.api import test_sanctions as sanctions
 from tests.world import ACTORS
@@ -51,3 +52,71 @@ def test_web_page_matrix(matrix, page, actor):
         return
     expected = 200 if actor in matrix.visible else 404
     assert response.status_code == expected, (actor, page)
+
+
+# The lists across engagements: every logged-in role may open them (200) and finds the
+# object in them exactly when its API matrix shows it the object; anonymous visitors go
+# to the login page. The search page finds the object under the same rule.
+LIST_PAGES = [
+    (findings.TestDraftFindingMatrix, "/findings/"),
+    (findings.TestIssuedFindingMatrix, "/findings/"),
+    (findings.TestIssuedInReportingMatrix, "/findings/"),
+    (recommendations.TestRecommendationOnDraftMatrix, "/recommendations/"),
+    (recommendations.TestRecommendationOnIssuedMatrix, "/recommendations/"),
+    (sanctions.TestSanctionMatrix, "/sanctions/"),
+    (grievances.TestReceivedGrievanceMatrix, "/grievances/"),
+    (grievances.TestReferredToAgencyMatrix, "/grievances/"),
+    (grievances.TestReferredToAuditMatrix, "/grievances/"),
+    (reports.TestDraftReportMatrix, "/reports/"),
+    (reports.TestApprovedReportMatrix, "/reports/"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(
+    ("matrix", "page"), LIST_PAGES, ids=[f"{m.__name__}:{p}" for m, p in LIST_PAGES]
+)
+def test_list_page_matrix(matrix, page, actor):
+    world, obj = matrix().setup_world()
+    browser = Client()
+    if actor != "anonymous":
+        browser.force_login(world.actor(actor))
+    for params in ({}, {"export": "csv"}):
+        response = browser.get(page, params)
+        if actor == "anonymous":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+            continue
+        assert response.status_code == 200, (actor, page)
+    if actor == "anonymous":
+        return
+    listed = f'data-row="{obj.pk}"' in browser.get(page).content.decode()
+    assert listed == (actor in matrix.visible), (actor, page)
+
+
+SEARCHED = [
+    (findings.TestDraftFindingMatrix, lambda obj: obj.title, "/findings/{pk}/"),
+    (findings.TestIssuedInReportingMatrix, lambda obj: obj.title, "/findings/{pk}/"),
+    (evidence.TestEvidenceInFieldworkMatrix, lambda obj: obj.description, "/evidence/{pk}/"),
+    (engagements.TestEngagementMatrix, lambda obj: obj.title, "/engagements/{pk}/"),
+    (grievances.TestReceivedGrievanceMatrix, lambda obj: obj.tracking_code, "/grievances/{pk}/"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(
+    ("matrix", "words", "link"), SEARCHED, ids=[m.__name__ for m, _w, _l in SEARCHED]
+)
+def test_search_page_matrix(matrix, words, link, actor):
+    world, obj = matrix().setup_world()
+    browser = Client()
+    if actor != "anonymous":
+        browser.force_login(world.actor(actor))
+    response = browser.get("/search/", {"q": words(obj)})
+    if actor == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        return
+    assert response.status_code == 200
+    found = f'href="{link.format(pk=obj.pk)}"' in response.content.decode()
+    assert found == (actor in matrix.visible), (actor, words(obj))
