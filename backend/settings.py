@@ -311,6 +311,9 @@ REPORTS_JOB_RUNNER = os.environ.get("REPORTS_JOB_RUNNER", "")
 REPORTS_JOB_TIMEOUT = int(os.environ.get("REPORTS_JOB_TIMEOUT", 15 * 60))
 # The address printed (as a QR code) on approved reports for anyone to check them.
 REPORTS_PUBLIC_URL = os.environ.get("REPORTS_PUBLIC_URL", "http://127.0.0.1:8000")
+# The public dashboard's figures are computed at most once per this many seconds (per
+# chart and language): anyone may load it, and it aggregates whole tables. 0: never cached.
+PUBLIC_DASHBOARD_CACHE_SECONDS = int(os.environ.get("PUBLIC_DASHBOARD_CACHE_SECONDS", 300))
 CELERY_BEAT_SCHEDULE["fail-stale-reports"] = {
     "task": "reports.tasks.fail_stale_reports",
     "schedule": crontab(minute="*/5"),

@@ -45,3 +45,12 @@ def may_approve(user, report) -> bool:
     if report.engagement_id is None:
         return user.has_role(Role.SUPERVISOR)
     return can.is_supervisor(user, report.engagement)
+
+
+# Who reads the logged-in dashboard (each sees only their own scope); everyone else, and
+# the public, reads /public/dashboard/.
+DASHBOARD_ROLES = (Role.SAI_ADMIN, Role.SUPERVISOR, Role.AUDITOR, Role.OVERSIGHT)
+
+
+def may_see_dashboard(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(*DASHBOARD_ROLES))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports import views
+from reports import dashboard_views, views
 
 urlpatterns = [
     path("reports/", views.report_list, name="report-list"),
@@ -16,4 +16,16 @@ urlpatterns = [
     path("published/", views.published, name="reports-published"),
     path("published/<int:pk>/file/", views.published_file, name="reports-published-file"),
     path("open-data/", views.open_data_page, name="open-data"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path(
+        "dashboard/charts/<slug:name>.svg",
+        dashboard_views.dashboard_chart,
+        name="dashboard-chart",
+    ),
+    path("public/dashboard/", dashboard_views.public_dashboard, name="public-dashboard"),
+    path(
+        "public/dashboard/charts/<slug:name>.svg",
+        dashboard_views.public_dashboard_chart,
+        name="public-dashboard-chart",
+    ),
 ]

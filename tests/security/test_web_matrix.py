@@ -13,7 +13,7 @@ from tests.api import test_procedures_matrix as procedures
 from tests.api import test_recommendations as recommendations
 from tests.api import test_reports_matrix as reports
 from tests.api import test_sanctions as sanctions
-from tests.world import ACTORS
+from tests.world import ACTORS, build_world
 
 # The matrix classes are used through their modules, so pytest does not collect them twice.
 PAGES = [
@@ -72,6 +72,25 @@ LIST_PAGES = [
 ]
 
 
+# Pages of no one object (the dashboards): who gets 200; everyone else logged in 403.
+DASHBOARD_READERS = {
+    "sai_admin",
+    "supervisor",
+    "team_leader",
+    "team_auditor",
+    "outsider_auditor",
+    "granted_expert",
+    "oversight",
+}
+EVERYONE = set(ACTORS)
+FIXED_PAGES = [
+    ("/dashboard/", DASHBOARD_READERS),
+    ("/dashboard/charts/findings-by-agency.svg", DASHBOARD_READERS),
+    ("/public/dashboard/", EVERYONE),
+    ("/public/dashboard/charts/engagements-by-status.svg", EVERYONE),
+]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize(
@@ -120,3 +139,20 @@ def test_search_page_matrix(matrix, words, link, actor):
     assert response.status_code == 200
     found = f'href="{link.format(pk=obj.pk)}"' in response.content.decode()
     assert found == (actor in matrix.visible), (actor, words(obj))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(("page", "allowed"), FIXED_PAGES, ids=[p for p, _a in FIXED_PAGES])
+def test_fixed_page_matrix(page, allowed, actor):
+    world = build_world()
+    browser = Client()
+    if actor != "anonymous":
+        browser.force_login(world.actor(actor))
+    response = browser.get(page)
+    if actor in allowed:
+        assert response.status_code == 200, (actor, page)
+    elif actor == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 403, (actor, page)
