@@ -76,6 +76,12 @@ class UserQuerySet(models.QuerySet):
         return self.filter(Q(pk=user.pk) | Q(organization_id=user.organization_id))
 
 
+class ReminderDigestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A digest is mail: its recipient reads it, nobody else (the admin included)."""
+        return self.filter(recipient=user) if user.is_authenticated else self.none()
+
+
 class EngagementQuerySet(models.QuerySet):
     """The caller's engagements are a UNION of small, indexed sets (their team
     memberships, their grants, their SAI's engagements, what was published to them),

@@ -10,6 +10,8 @@ from audits.views import (
     findings,
     home,
     lists,
+    manage,
+    reminders,
     sanctions,
     search,
     versions,
@@ -21,6 +23,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("engagements/new/", engagements.engagement_create, name="engagement-create"),
     path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement-detail"),
+    path("engagements/<int:pk>/edit/", engagements.engagement_edit, name="engagement-edit"),
     path(
         "engagements/<int:pk>/transition/",
         engagements.engagement_transition,
@@ -96,4 +99,18 @@ urlpatterns = [
     path("recommendations/", lists.recommendation_list, name="recommendation-list"),
     path("sanctions/", lists.sanction_list, name="sanction-list"),
     path("search/", search.search_page, name="search"),
+    # The SAI administrator's users and organisations (issue 9)
+    path("manage/users/", manage.user_list, name="manage-users"),
+    path("manage/users/new/", manage.user_new, name="manage-user-new"),
+    path("manage/users/<int:pk>/", manage.user_edit, name="manage-user"),
+    path("manage/organisations/", manage.organization_list, name="manage-organisations"),
+    path("manage/organisations/new/", manage.organization_new, name="manage-organisation-new"),
+    path("manage/organisations/<int:pk>/", manage.organization_edit, name="manage-organisation"),
+    # Reminder digests and reiterating a recommendation (issue 9)
+    path("reminders/", reminders.reminder_list, name="reminders"),
+    path(
+        "recommendations/<int:pk>/reiterate/",
+        findings.recommendation_reiterate,
+        name="recommendation-reiterate",
+    ),
 ]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.choices import AGENCY_RESPONSE_KINDS, FindingStatus, ResponseKind
+from audits.forms.once import OnceForm
 from audits.models import Evidence, Finding, Recommendation
 from audits.services.findings import REASON_MAX_LENGTH as CHANGE_REASON_MAX_LENGTH
 
@@ -142,3 +143,20 @@ class ResponseForm(forms.Form):
     def clean_kind(self):
         # The team writes only rejoinders, whatever a tampered form says.
         return self.cleaned_data["kind"] if self.for_agency else ResponseKind.AUDITOR_REJOINDER
+
+
+class ReiterateForm(OnceForm):
+    """Which follow-up engagement a recommendation is carried into."""
+
+    engagement = forms.ModelChoiceField(
+        queryset=None,
+        label=_("carry it into"),
+        help_text=_("A follow-up of this engagement, or another open one of the same auditee."),
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engagement"].queryset = targets
+        self.fields["engagement"].label_from_instance = lambda engagement: (
+            f"{engagement.reference} · {engagement.title} ({engagement.get_status_display()})"
+        )

@@ -9,7 +9,9 @@ from audits.models.findings import Finding, Recommendation, Response, ResponseAt
 from audits.models.organizations import Organization
 from audits.models.reminders import ReminderDigest
 from audits.models.sanctions import PersonLiable, Sanction, SanctionPayment
+from audits.models.submissions import FormSubmission
 from audits.models.users import User
+from audits.models.visits import HomeVisit
 
 __all__ = [
     "Engagement",
@@ -19,6 +21,8 @@ __all__ = [
     "Evidence",
     "EvidenceAccess",
     "Finding",
+    "FormSubmission",
+    "HomeVisit",
     "Organization",
     "PersonLiable",
     "Recommendation",

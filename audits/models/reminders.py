@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audits.querysets import ReminderDigestQuerySet
+
 
 class ReminderDigest(models.Model):
     """One daily digest sent to one person: the scheduler's record that makes a second
@@ -12,7 +14,13 @@ class ReminderDigest(models.Model):
     )
     sent_on = models.DateField(_("for the day"))
     item_count = models.PositiveIntegerField(_("items"), default=0)
+    subject = models.CharField(_("subject"), max_length=200, blank=True, default="")
+    body = models.TextField(
+        _("text"), blank=True, default="", help_text=_("The e-mail as sent, for /reminders/.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReminderDigestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_on", "recipient"]

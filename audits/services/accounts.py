@@ -83,8 +83,23 @@ def user_create(*, by, password: str | None = None, **fields) -> User:
     return user
 
 
+def _check_own_account(user: User, *, by, fields: dict) -> None:
+    """The administrator cannot lock themselves out: no deactivating or demoting oneself
+    (another administrator does it)."""
+    if user.pk != by.pk:
+        return
+    errors = {}
+    if "is_active" in fields and not fields["is_active"]:
+        errors["is_active"] = [_("You cannot deactivate your own account.")]
+    if "role" in fields and fields["role"] != user.role:
+        errors["role"] = [_("You cannot change your own role.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def user_update(user: User, *, by, password: str | None = None, **fields) -> User:
+    _check_own_account(user, by=by, fields=fields)
     assign_fields(user, fields, USER_FIELDS)
     if password:
         _set_password(user, password)

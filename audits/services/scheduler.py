@@ -262,12 +262,16 @@ def _send_digests(summary: DailySummary, events) -> None:
         # send undoes the run's records (the next run retries), a sent one is never
         # repeated, and a second run started meanwhile waits on the unique
         # (recipient, day) key and then fails instead of mailing twice.
-        ReminderDigest.objects.create(recipient=user, sent_on=summary.day, item_count=count)
-        _mail_digest(user, content, summary.day)
+        subject, body = _digest_message(user, content, summary.day)
+        ReminderDigest.objects.create(
+            recipient=user, sent_on=summary.day, item_count=count, subject=subject, body=body
+        )
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
         summary.digests_sent += 1
 
 
-def _mail_digest(user, content, day: datetime.date) -> None:
+def _digest_message(user, content, day: datetime.date) -> tuple[str, str]:
+    """The e-mail's subject and text, also kept on the digest for /reminders/."""
     overdue = sum(1 for item in content["items"] if item.overdue)
     subject = ngettext(
         "Audit deadlines: %(count)d item needs attention",
@@ -285,4 +289,4 @@ def _mail_digest(user, content, day: datetime.date) -> None:
             "horizon": settings.REMINDER_HORIZON_DAYS,
         },
     )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return subject, body

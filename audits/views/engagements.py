@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from audits import permissions as can
 from audits.choices import EngagementStatus, Role, TeamRole
 from audits.forms.engagements import (
+    EngagementEditForm,
     EngagementForm,
     EngagementTransitionForm,
     MemberAddForm,
@@ -71,6 +72,8 @@ def engagement_detail(request, pk):
         "moves": available_moves(ENGAGEMENT_WORKFLOW, engagement, user),
         "may_manage_team": may_manage_team,
         "may_remove_members": may_manage_team,
+        "may_edit": can.can_edit_engagement(user, engagement)
+        and engagement.status != EngagementStatus.CLOSED,
         "member_form": (
             MemberAddForm(candidates=_team_candidates(user, engagement))
             if may_manage_team
@@ -152,3 +155,33 @@ def engagement_create(request):
             messages.success(request, _("Engagement created; you lead its team."))
             return redirect("engagement-detail", pk=engagement.pk)
     return render(request, "audits/engagement_form.html", {"form": form})
+
+
+@login_required
+def engagement_edit(request, pk):
+    """Change the engagement's details through `engagement_update`, as the API's PATCH."""
+    engagement = _visible_engagement(request, pk)
+    if not can.can_edit_engagement(request.user, engagement):
+        raise PermissionDenied(_("Only the team leader or a supervisor edits the engagement."))
+    form = EngagementEditForm(
+        request.POST or None, instance=_visible_engagement(request, pk), user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.engagement_update(
+                engagement,
+                by=request.user,
+                change_reason=form.cleaned_data["change_reason"],
+                **form.service_fields(),
+            )
+        except SERVICE_ERRORS as error:
+            add_service_error(form, error)
+        else:
+            if form.service_fields():
+                messages.success(request, _("The engagement's details were saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("engagement-detail", pk=engagement.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "engagement": engagement}
+    return render(request, "audits/engagement_edit.html", context, status=status)

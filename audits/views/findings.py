@@ -6,16 +6,24 @@ goes through `audits.services.findings`; what a service refuses is shown on the 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from audits import permissions as can
-from audits.choices import EngagementStatus, FindingStatus
+from audits.choices import EngagementStatus, FindingStatus, Role, TeamRole
 from audits.evidence_files import serve_attachment
 from audits.exceptions import FileTooLarge
-from audits.forms.findings import FindingForm, RecommendationForm, ResponseForm, TransitionForm
+from audits.forms.findings import (
+    FindingForm,
+    RecommendationForm,
+    ReiterateForm,
+    ResponseForm,
+    TransitionForm,
+)
 from audits.forms.sanctions import SanctionForm
 from audits.models import (
     Engagement,
@@ -35,6 +43,7 @@ from audits.views.service_errors import (
     add_service_error,
     post_transition,
 )
+from audits.views.submit_once import already_saved, save_once
 from audits.workflows import FINDING_WORKFLOW, RECOMMENDATION_WORKFLOW, available_moves
 
 REPLY_STATUSES = {FindingStatus.ISSUED}
@@ -97,6 +106,7 @@ def _render_finding(
         recommendation.engagement = engagement
         recommendation.finding = finding
         recommendation.moves = available_moves(RECOMMENDATION_WORKFLOW, recommendation, user)
+        recommendation.may_reiterate = may_reiterate(user, recommendation)
     responses = (
         Response.objects.visible_to(user)
         .filter(finding=finding)
@@ -112,6 +122,19 @@ def _render_finding(
         response_form = _response_form(user, finding)
     if sanction_form is None and _may_issue_sanction(user, finding):
         sanction_form = SanctionForm()
+    # Who will submit a draft for review: a team member who is not its leader asks them.
+    submitters = (
+        [
+            member.user
+            for member in engagement.members.filter(role=TeamRole.TEAM_LEADER)
+            .select_related("user")
+            .order_by("user__full_name", "user__username")
+        ]
+        if finding.status == FindingStatus.DRAFT
+        and can.is_team_member(user, finding)
+        and not can.is_team_leader(user, finding)
+        else []
+    )
     has_errors = any(
         form is not None and form.errors
         for form in (finding_form, recommendation_form, response_form, sanction_form)
@@ -124,6 +147,7 @@ def _render_finding(
         "response_form": response_form,
         "sanction_form": sanction_form,
         "moves": available_moves(FINDING_WORKFLOW, finding, user),
+        "submitters": submitters,
         # Before it leaves the team: condition, criteria, cause, effect, a recommendation.
         "checklist": (
             finding.completeness() if finding.status in services.TEAM_EDITABLE_STATUSES else None
@@ -300,3 +324,78 @@ def sanction_add(request, pk):
             )
             return redirect("sanction-detail", pk=sanction.pk)
     return _render_finding(request, finding, sanction_form=form)
+
+
+def reiteration_targets(user, recommendation):
+    """Open engagements the user may carry the recommendation into: follow-ups of its
+    engagement or others of the same auditee, where the user is an auditor of the team
+    or the supervisor (`recommendation_reiterate` has the last word)."""
+    source = recommendation.engagement
+    may_target = Q(members__user=user, members__role__in=can.AUDITOR_TEAM_ROLES)
+    if user.has_role(Role.SUPERVISOR):
+        may_target |= Q(sai_id=user.organization_id)
+    return (
+        Engagement.objects.visible_to(user)
+        .filter(Q(follow_up_of_id=source.pk) | Q(auditee_id=source.auditee_id))
+        .filter(may_target)
+        .exclude(pk=source.pk)
+        .exclude(status=EngagementStatus.CLOSED)
+        .distinct()
+        .order_by("-created_at", "-pk")
+    )
+
+
+def may_reiterate(user, recommendation) -> bool:
+    """Whether to offer "Reiterate" on the finding page."""
+    return (
+        user.has_role(Role.AUDITOR, Role.SUPERVISOR)
+        and recommendation.engagement.status == EngagementStatus.CLOSED
+        and recommendation.status not in services.SETTLED_RECOMMENDATION_STATUSES
+    )
+
+
+@login_required
+def recommendation_reiterate(request, pk):
+    """Carry a recommendation not fully implemented into a follow-up engagement: a new
+    draft finding there with a copy of the recommendation."""
+    recommendation = get_object_or_404(
+        Recommendation.objects.visible_to(request.user).select_related(
+            "finding", "engagement", "engagement__auditee"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_role(Role.AUDITOR, Role.SUPERVISOR):
+        raise PermissionDenied(_("Only auditors and supervisors carry recommendations over."))
+    form = ReiterateForm(
+        request.POST or None, targets=reiteration_targets(request.user, recommendation)
+    )
+    if request.method == "POST" and (earlier := already_saved(request, form)):
+        return earlier
+    if request.method == "POST" and form.is_valid():
+        response = save_once(
+            request,
+            form,
+            lambda: services.recommendation_reiterate(
+                recommendation, by=request.user, into_engagement=form.cleaned_data["engagement"]
+            ),
+            success=_("The recommendation was carried over as a new draft finding."),
+            target=lambda copy: reverse("finding-detail", args=[copy.finding_id]),
+        )
+        if response:
+            return response
+    context = {
+        "recommendation": recommendation,
+        "finding": recommendation.finding,
+        "engagement": recommendation.engagement,
+        "form": form,
+        "ready": may_reiterate(request.user, recommendation),
+        "earlier": Recommendation.objects.visible_to(request.user)
+        .filter(reiterated_from=recommendation)
+        .select_related("engagement", "finding"),
+    }
+    return render(
+        request,
+        "audits/findings/reiterate.html",
+        context,
+        status=400 if form.errors else 200,
+    )

@@ -44,7 +44,12 @@ def test_user_service_makes_sai_admins_staff_and_nobody_else(sai_admin):
         by=sai_admin, username="aud", role=Role.AUDITOR, organization=sai_admin.organization
     )
     assert not auditor.is_staff
-    accounts.user_update(sai_admin, by=sai_admin, role=Role.SUPERVISOR)
+    other_admin = accounts.user_create(
+        by=sai_admin, username="admin2", role=Role.SAI_ADMIN, organization=sai_admin.organization
+    )
+    assert other_admin.is_staff
+    # An administrator does not demote themselves (audits.services.accounts): another does.
+    accounts.user_update(sai_admin, by=other_admin, role=Role.SUPERVISOR)
     assert not sai_admin.is_staff
 
 

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from audits.choices import EngagementStatus, Role, SanctionKind, SanctionStatus, TeamRole
 from audits.models import ReminderDigest, Sanction
@@ -194,3 +195,14 @@ def test_celery_task_runs_daily_at_one_in_manila(world, settings):
     assert settings.CELERY_TIMEZONE == "Asia/Manila"
     result = run_daily_deadlines.delay("2029-03-02").get()
     assert result["suspensions_matured"] == ["NS-2028-001"]
+
+
+def test_each_digest_keeps_the_mail_it_sent_for_the_reminders_page(world):
+    run_daily(today=D(2029, 2, 26))
+    sent = mail_to("resp@deo.example")[0]
+    digest = ReminderDigest.objects.get(recipient=world["respondent"])
+    assert (digest.subject, digest.body) == (sent.subject, sent.body)
+    browser = Client()
+    browser.force_login(world["respondent"])
+    html = browser.get("/reminders/").content.decode()
+    assert "NS-2028-001" in html and sent.subject in html

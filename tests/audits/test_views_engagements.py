@@ -305,7 +305,8 @@ def test_home_costs_the_same_queries_for_many_engagements(django_assert_max_num_
             MemberFactory(engagement=engagement, user=supervisor, role=TeamRole.TEAM_LEADER)
 
     add_engagements(2)
-    with django_assert_max_num_queries(6) as few:
+    # The role panels (audits.selectors.home) add a fixed number of queries of their own.
+    with django_assert_max_num_queries(30) as few:
         client.get(reverse("home"))
     add_engagements(30)
     with django_assert_max_num_queries(len(few.captured_queries)):

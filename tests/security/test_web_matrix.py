@@ -5,6 +5,7 @@ anonymous visitor to the login page. The `visible` sets come from the API matric
 import pytest
 from django.test import Client
 
+from audits.choices import FindingStatus
 from tests.api import test_engagements_matrix as engagements
 from tests.api import test_evidence as evidence
 from tests.api import test_findings as findings
@@ -13,6 +14,7 @@ from tests.api import test_procedures_matrix as procedures
 from tests.api import test_recommendations as recommendations
 from tests.api import test_reports_matrix as reports
 from tests.api import test_sanctions as sanctions
+from tests.findings_setup import make_finding
 from tests.world import ACTORS, build_world
 
 # The matrix classes are used through their modules, so pytest does not collect them twice.
@@ -91,6 +93,55 @@ FIXED_PAGES = [
 ]
 
 
+# --- Pages of issue 9 (home part): who gets the page (200), who is refused (403: sees the
+# object but may not act, or lacks the role), who is told it does not exist (404).
+ALL_LOGGED_IN = set(ACTORS) - {"anonymous"}
+AUDITOR_ROLES = {"supervisor", "team_leader", "team_auditor", "outsider_auditor", "granted_expert"}
+
+
+def _issued_recommendation(world):
+    return make_finding(world, FindingStatus.ISSUED).recommendations.get().pk
+
+
+ROLE_PAGES = [
+    # (url, status of the world's engagement, object's pk from the world, allowed, visible)
+    ("/", "fieldwork", None, ALL_LOGGED_IN, ALL_LOGGED_IN),
+    ("/reminders/", "fieldwork", None, ALL_LOGGED_IN, ALL_LOGGED_IN),
+    (
+        "/engagements/{pk}/edit/",
+        "fieldwork",
+        lambda world: world.engagement.pk,
+        {"supervisor", "team_leader"},
+        engagements.TestEngagementMatrix.visible,
+    ),
+    ("/manage/users/", "fieldwork", None, {"sai_admin"}, ALL_LOGGED_IN),
+    ("/manage/users/new/", "fieldwork", None, {"sai_admin"}, ALL_LOGGED_IN),
+    (
+        "/manage/users/{pk}/",
+        "fieldwork",
+        lambda world: world.users["team_auditor"].pk,
+        {"sai_admin"},
+        ALL_LOGGED_IN,
+    ),
+    ("/manage/organisations/", "fieldwork", None, {"sai_admin"}, ALL_LOGGED_IN),
+    ("/manage/organisations/new/", "fieldwork", None, {"sai_admin"}, ALL_LOGGED_IN),
+    (
+        "/manage/organisations/{pk}/",
+        "fieldwork",
+        lambda world: world.agency.pk,
+        {"sai_admin"},
+        ALL_LOGGED_IN,
+    ),
+    (
+        "/recommendations/{pk}/reiterate/",
+        "reporting",
+        _issued_recommendation,
+        AUDITOR_ROLES & findings.TestIssuedInReportingMatrix.visible,
+        findings.TestIssuedInReportingMatrix.visible,
+    ),
+]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize(
@@ -156,3 +207,24 @@ def test_fixed_page_matrix(page, allowed, actor):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     else:
         assert response.status_code == 403, (actor, page)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(
+    ("page", "status", "subject", "allowed", "visible"),
+    ROLE_PAGES,
+    ids=[row[0] for row in ROLE_PAGES],
+)
+def test_issue9_page_matrix(page, status, subject, allowed, visible, actor):
+    world = build_world(status=status)
+    url = page.format(pk=subject(world)) if subject else page
+    browser = Client()
+    if actor != "anonymous":
+        browser.force_login(world.actor(actor))
+    response = browser.get(url)
+    if actor == "anonymous":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        return
+    expected = 200 if actor in allowed else 403 if actor in visible else 404
+    assert response.status_code == expected, (actor, url)
