@@ -44,7 +44,7 @@ def test_oversight_reads_the_dashboard(page, live_server, login, world, screensh
 
     # reading only: the finding has no buttons that move it
     page.goto(f"{live_server.url}/findings/")
-    page.locator("#results a", has_text="Dike crest left unpaved").click()
+    page.locator("#results tbody tr", has_text="Dike crest left unpaved").locator("a").first.click()
     page.wait_for_url("**/findings/*/")
     expect(page.locator("button[data-move]")).to_have_count(0)
     screenshot(page, "03-finding-read-only")
