@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from tests.e2e.accessibility import AccessibilityViolations
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -75,3 +76,12 @@ def test_the_last_page_is_checked_again_after_the_test_changed_it(
     page.context.close()  # what the page shows at the end is checked too
     assert {(v["rule"], v["target"]) for v in guard.violations} == {("select-name", "select")}
     guard.violations.clear()
+
+
+def test_the_login_page_a_test_only_passes_through_is_checked(
+    page, live_server, login, axe_on_every_page
+):
+    login(page, live_server, UserFactory())
+    (guard,) = axe_on_every_page
+    assert f"{live_server.url}/accounts/login/" in guard.checked_urls
+    assert guard.unchecked == []
