@@ -16,6 +16,7 @@ A document that was left before axe could report is listed in `guard.unchecked`.
 
 import contextlib
 import json
+import warnings
 from pathlib import Path
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -69,9 +70,20 @@ class AxeGuard:
         self.violations = []  # dicts: url, rule, impact, help, target, html, summary
         self.checked_urls = []
         self.unchecked = []  # (url, reason): documents axe could not run on
+        self.visited = []  # every top-level document the context showed
+        context.on("page", lambda page: page.on("framenavigated", self._navigated))
         context.expose_binding("__axeReport", self._report)
         context.add_init_script(AXE_SOURCE)
         context.add_init_script(REPORT_ON_LOAD % (RUN_AXE, json.dumps(list(FAILING_IMPACTS))))
+
+    def _navigated(self, frame):
+        if frame.parent_frame is None and frame.url.startswith(("http://", "https://")):
+            self.visited.append(frame.url)
+
+    def never_checked(self):
+        """Documents shown but left before axe reported (a redirect, a page left at once)."""
+        checked = {url.split("#")[0] for url in self.checked_urls}
+        return sorted({url.split("#")[0] for url in self.visited} - checked)
 
     def _report(self, source, url, found, error):
         if error:
@@ -164,6 +176,10 @@ def finish_test():
         if not getattr(guard.context, "_axe_closed", False):
             with contextlib.suppress(Exception):  # the context is already gone
                 guard.check_open_pages()
+    for guard in guards:
+        missed = guard.never_checked() + [f"{url} ({reason})" for url, reason in guard.unchecked]
+        if missed:
+            warnings.warn("axe-core could not check: " + ", ".join(missed), stacklevel=1)
     failing = [guard for guard in guards if guard.violations]
     if failing:
         raise AccessibilityViolations("\n".join(guard.report() for guard in failing))

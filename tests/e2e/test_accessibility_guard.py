@@ -85,3 +85,5 @@ def test_the_login_page_a_test_only_passes_through_is_checked(
     (guard,) = axe_on_every_page
     assert f"{live_server.url}/accounts/login/" in guard.checked_urls
     assert guard.unchecked == []
+    assert f"{live_server.url}/accounts/login/" in guard.visited
+    assert f"{live_server.url}/accounts/login/" not in guard.never_checked()
