@@ -13,651 +13,2315 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, default='', max_length=200, verbose_name='full name')),
-                ('role', models.CharField(blank=True, choices=[('sai_admin', 'SAI administrator'), ('supervisor', 'Supervising auditor'), ('auditor', 'Auditor'), ('cso_auditor', 'Citizen (CSO) auditor'), ('agency_respondent', 'Agency respondent'), ('oversight', 'Oversight')], max_length=20, verbose_name='role')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(
+                        blank=True, default="", max_length=200, verbose_name="full name"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sai_admin", "SAI administrator"),
+                            ("supervisor", "Supervising auditor"),
+                            ("auditor", "Auditor"),
+                            ("cso_auditor", "Citizen (CSO) auditor"),
+                            ("agency_respondent", "Agency respondent"),
+                            ("oversight", "Oversight"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['username'],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', audits.models.users.ScopedUserManager()),
+                ("objects", audits.models.users.ScopedUserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Engagement',
+            name="Engagement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=50, unique=True, verbose_name='reference')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('subject', models.TextField(blank=True, default='', verbose_name='subject')),
-                ('status', models.CharField(choices=[('planning', 'Planning'), ('fieldwork', 'Fieldwork'), ('reporting', 'Reporting'), ('follow_up', 'Follow-up'), ('closed', 'Closed')], db_index=True, default='planning', max_length=20, verbose_name='status')),
-                ('period_start', models.DateField(verbose_name='period start')),
-                ('period_end', models.DateField(verbose_name='period end')),
-                ('amount_audited', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='amount audited')),
-                ('location', models.CharField(blank=True, default='', max_length=250, verbose_name='location')),
-                ('objectives', models.TextField(blank=True, default='', verbose_name='objectives')),
-                ('criteria', models.TextField(blank=True, default='', verbose_name='criteria')),
-                ('scope_and_methodology', models.TextField(blank=True, default='', verbose_name='scope and methodology')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('follow_up_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='audits.engagement', verbose_name='follow-up of')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=50, unique=True, verbose_name="reference"),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("subject", models.TextField(blank=True, default="", verbose_name="subject")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planning"),
+                            ("fieldwork", "Fieldwork"),
+                            ("reporting", "Reporting"),
+                            ("follow_up", "Follow-up"),
+                            ("closed", "Closed"),
+                        ],
+                        db_index=True,
+                        default="planning",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="period start")),
+                ("period_end", models.DateField(verbose_name="period end")),
+                (
+                    "amount_audited",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="amount audited",
+                    ),
+                ),
+                (
+                    "location",
+                    models.CharField(
+                        blank=True, default="", max_length=250, verbose_name="location"
+                    ),
+                ),
+                ("objectives", models.TextField(blank=True, default="", verbose_name="objectives")),
+                ("criteria", models.TextField(blank=True, default="", verbose_name="criteria")),
+                (
+                    "scope_and_methodology",
+                    models.TextField(blank=True, default="", verbose_name="scope and methodology"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "follow_up_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups",
+                        to="audits.engagement",
+                        verbose_name="follow-up of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit engagement',
-                'verbose_name_plural': 'audit engagements',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "audit engagement",
+                "verbose_name_plural": "audit engagements",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, storage=audits.models.files.evidence_storage, upload_to='', verbose_name='file')),
-                ('original_filename', models.CharField(blank=True, default='', max_length=255, verbose_name='original file name')),
-                ('sha256', models.CharField(editable=False, max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveBigIntegerField(editable=False, verbose_name='size in bytes')),
-                ('content_type', models.CharField(editable=False, max_length=100, verbose_name='content type')),
-                ('kind', models.CharField(choices=[('photo', 'Photo'), ('document', 'Document'), ('interview', 'Interview notes'), ('inspection', 'Inspection notes'), ('survey', 'Survey')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, default='', verbose_name='description')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('captured_at', models.DateTimeField(blank=True, null=True, verbose_name='captured at')),
-                ('preview', models.FileField(blank=True, default='', max_length=255, storage=audits.models.files.evidence_storage, upload_to='', verbose_name='preview')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted at')),
-                ('client_reference', models.CharField(blank=True, default='', help_text='Set by the filing device so a retried upload is not filed twice.', max_length=64, verbose_name='client reference')),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='audits.engagement')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence_submitted', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='audits.evidence', verbose_name='supersedes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255,
+                        storage=audits.models.files.evidence_storage,
+                        upload_to="",
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "original_filename",
+                    models.CharField(
+                        blank=True, default="", max_length=255, verbose_name="original file name"
+                    ),
+                ),
+                ("sha256", models.CharField(editable=False, max_length=64, verbose_name="SHA-256")),
+                (
+                    "size",
+                    models.PositiveBigIntegerField(editable=False, verbose_name="size in bytes"),
+                ),
+                (
+                    "content_type",
+                    models.CharField(editable=False, max_length=100, verbose_name="content type"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("photo", "Photo"),
+                            ("document", "Document"),
+                            ("interview", "Interview notes"),
+                            ("inspection", "Inspection notes"),
+                            ("survey", "Survey"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, default="", verbose_name="description"),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "captured_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="captured at"),
+                ),
+                (
+                    "preview",
+                    models.FileField(
+                        blank=True,
+                        default="",
+                        max_length=255,
+                        storage=audits.models.files.evidence_storage,
+                        upload_to="",
+                        verbose_name="preview",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="submitted at"),
+                ),
+                (
+                    "client_reference",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Set by the filing device so a retried upload is not filed twice.",
+                        max_length=64,
+                        verbose_name="client reference",
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_submitted",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="audits.evidence",
+                        verbose_name="supersedes",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence',
-                'verbose_name_plural': 'evidence',
-                'ordering': ['-submitted_at', '-pk'],
+                "verbose_name": "evidence",
+                "verbose_name_plural": "evidence",
+                "ordering": ["-submitted_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceAccess',
+            name="EvidenceAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('download', 'Downloaded')], max_length=10)),
-                ('accessed_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.engagement')),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accesses', to='audits.evidence')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("view", "Viewed"), ("download", "Downloaded")], max_length=10
+                    ),
+                ),
+                ("accessed_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accesses",
+                        to="audits.evidence",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence access',
-                'verbose_name_plural': 'evidence accesses',
-                'ordering': ['-accessed_at', '-pk'],
+                "verbose_name": "evidence access",
+                "verbose_name_plural": "evidence accesses",
+                "ordering": ["-accessed_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=50, verbose_name='reference')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('condition', models.TextField(blank=True, default='', verbose_name='condition')),
-                ('criteria', models.TextField(blank=True, default='', verbose_name='criteria')),
-                ('cause', models.TextField(blank=True, default='', verbose_name='cause')),
-                ('effect', models.TextField(blank=True, default='', verbose_name='effect')),
-                ('severity', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], default='medium', max_length=10, verbose_name='severity')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(Decimal('1000000000000000'))], verbose_name='amount')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('for_review', 'For review'), ('issued', 'Issued'), ('closed', 'Closed')], db_index=True, default='draft', max_length=20, verbose_name='status')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('response_due', models.DateField(blank=True, db_index=True, null=True, verbose_name='response due')),
-                ('deemed_accepted_on', models.DateField(blank=True, help_text='Set when the reply period lapsed without a management comment.', null=True, verbose_name='deemed accepted on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='audits.engagement')),
-                ('evidence', models.ManyToManyField(blank=True, related_name='findings', to='audits.evidence', verbose_name='evidence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=50, verbose_name="reference")),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("condition", models.TextField(blank=True, default="", verbose_name="condition")),
+                ("criteria", models.TextField(blank=True, default="", verbose_name="criteria")),
+                ("cause", models.TextField(blank=True, default="", verbose_name="cause")),
+                ("effect", models.TextField(blank=True, default="", verbose_name="effect")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                            ("critical", "Critical"),
+                        ],
+                        default="medium",
+                        max_length=10,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(Decimal("1000000000000000")),
+                        ],
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("for_review", "For review"),
+                            ("issued", "Issued"),
+                            ("closed", "Closed"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                (
+                    "response_due",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="response due"
+                    ),
+                ),
+                (
+                    "deemed_accepted_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Set when the reply period lapsed without a management comment.",
+                        null=True,
+                        verbose_name="deemed accepted on",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="findings",
+                        to="audits.evidence",
+                        verbose_name="evidence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'finding',
-                'verbose_name_plural': 'findings',
-                'ordering': ['engagement', 'reference', 'pk'],
+                "verbose_name": "finding",
+                "verbose_name_plural": "findings",
+                "ordering": ["engagement", "reference", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalEngagementMember',
+            name="HistoricalEngagementMember",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('team_leader', 'Team leader'), ('auditor', 'Auditor'), ('cso_auditor', 'Citizen auditor')], max_length=20, verbose_name='team role')),
-                ('added_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('added_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('engagement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.engagement')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("team_leader", "Team leader"),
+                            ("auditor", "Auditor"),
+                            ("cso_auditor", "Citizen auditor"),
+                        ],
+                        max_length=20,
+                        verbose_name="team role",
+                    ),
+                ),
+                ("added_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical team member',
-                'verbose_name_plural': 'historical team members',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical team member",
+                "verbose_name_plural": "historical team members",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEvidence',
+            name="HistoricalEvidence",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('file', models.TextField(max_length=255, verbose_name='file')),
-                ('original_filename', models.CharField(blank=True, default='', max_length=255, verbose_name='original file name')),
-                ('sha256', models.CharField(editable=False, max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveBigIntegerField(editable=False, verbose_name='size in bytes')),
-                ('content_type', models.CharField(editable=False, max_length=100, verbose_name='content type')),
-                ('kind', models.CharField(choices=[('photo', 'Photo'), ('document', 'Document'), ('interview', 'Interview notes'), ('inspection', 'Inspection notes'), ('survey', 'Survey')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, default='', verbose_name='description')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('captured_at', models.DateTimeField(blank=True, null=True, verbose_name='captured at')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, verbose_name='submitted at')),
-                ('client_reference', models.CharField(blank=True, default='', help_text='Set by the filing device so a retried upload is not filed twice.', max_length=64, verbose_name='client reference')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('engagement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.engagement')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.evidence', verbose_name='supersedes')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.TextField(max_length=255, verbose_name="file")),
+                (
+                    "original_filename",
+                    models.CharField(
+                        blank=True, default="", max_length=255, verbose_name="original file name"
+                    ),
+                ),
+                ("sha256", models.CharField(editable=False, max_length=64, verbose_name="SHA-256")),
+                (
+                    "size",
+                    models.PositiveBigIntegerField(editable=False, verbose_name="size in bytes"),
+                ),
+                (
+                    "content_type",
+                    models.CharField(editable=False, max_length=100, verbose_name="content type"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("photo", "Photo"),
+                            ("document", "Document"),
+                            ("interview", "Interview notes"),
+                            ("inspection", "Inspection notes"),
+                            ("survey", "Survey"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, default="", verbose_name="description"),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "captured_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="captured at"),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="submitted at"),
+                ),
+                (
+                    "client_reference",
+                    models.CharField(
+                        blank=True,
+                        default="",
+                        help_text="Set by the filing device so a retried upload is not filed twice.",
+                        max_length=64,
+                        verbose_name="client reference",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.evidence",
+                        verbose_name="supersedes",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical evidence',
-                'verbose_name_plural': 'historical evidence',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical evidence",
+                "verbose_name_plural": "historical evidence",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFinding',
+            name="HistoricalFinding",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('reference', models.CharField(max_length=50, verbose_name='reference')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('condition', models.TextField(blank=True, default='', verbose_name='condition')),
-                ('criteria', models.TextField(blank=True, default='', verbose_name='criteria')),
-                ('cause', models.TextField(blank=True, default='', verbose_name='cause')),
-                ('effect', models.TextField(blank=True, default='', verbose_name='effect')),
-                ('severity', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High'), ('critical', 'Critical')], default='medium', max_length=10, verbose_name='severity')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(Decimal('1000000000000000'))], verbose_name='amount')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('for_review', 'For review'), ('issued', 'Issued'), ('closed', 'Closed')], db_index=True, default='draft', max_length=20, verbose_name='status')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('response_due', models.DateField(blank=True, db_index=True, null=True, verbose_name='response due')),
-                ('deemed_accepted_on', models.DateField(blank=True, help_text='Set when the reply period lapsed without a management comment.', null=True, verbose_name='deemed accepted on')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('engagement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.engagement')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=50, verbose_name="reference")),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("condition", models.TextField(blank=True, default="", verbose_name="condition")),
+                ("criteria", models.TextField(blank=True, default="", verbose_name="criteria")),
+                ("cause", models.TextField(blank=True, default="", verbose_name="cause")),
+                ("effect", models.TextField(blank=True, default="", verbose_name="effect")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                            ("critical", "Critical"),
+                        ],
+                        default="medium",
+                        max_length=10,
+                        verbose_name="severity",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(Decimal("1000000000000000")),
+                        ],
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("for_review", "For review"),
+                            ("issued", "Issued"),
+                            ("closed", "Closed"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                (
+                    "response_due",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="response due"
+                    ),
+                ),
+                (
+                    "deemed_accepted_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Set when the reply period lapsed without a management comment.",
+                        null=True,
+                        verbose_name="deemed accepted on",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical finding',
-                'verbose_name_plural': 'historical findings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical finding",
+                "verbose_name_plural": "historical findings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFinding_evidence',
+            name="HistoricalFinding_evidence",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('evidence', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.evidence')),
-                ('finding', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.finding')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='audits.historicalfinding')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.evidence",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="audits.historicalfinding",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalFinding_evidence',
+                "verbose_name": "HistoricalFinding_evidence",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('sai', 'Supreme audit institution'), ('cso', 'Civil-society organisation'), ('agency', 'Audited agency')], max_length=10, verbose_name='kind')),
-                ('accreditation_number', models.CharField(blank=True, default='', max_length=60, verbose_name='accreditation number')),
-                ('accredited_until', models.DateField(blank=True, null=True, verbose_name='accredited until')),
-                ('currency', models.CharField(default='PHP', max_length=3, verbose_name='currency')),
-                ('reply_period_days', models.PositiveSmallIntegerField(blank=True, help_text='SAIs only; empty means the system default.', null=True, verbose_name='reply period for findings (days)')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='audits.organization', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sai", "Supreme audit institution"),
+                            ("cso", "Civil-society organisation"),
+                            ("agency", "Audited agency"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "accreditation_number",
+                    models.CharField(
+                        blank=True, default="", max_length=60, verbose_name="accreditation number"
+                    ),
+                ),
+                (
+                    "accredited_until",
+                    models.DateField(blank=True, null=True, verbose_name="accredited until"),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="PHP", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "reply_period_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="SAIs only; empty means the system default.",
+                        null=True,
+                        verbose_name="reply period for findings (days)",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="audits.organization",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOrganization',
+            name="HistoricalOrganization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('sai', 'Supreme audit institution'), ('cso', 'Civil-society organisation'), ('agency', 'Audited agency')], max_length=10, verbose_name='kind')),
-                ('accreditation_number', models.CharField(blank=True, default='', max_length=60, verbose_name='accreditation number')),
-                ('accredited_until', models.DateField(blank=True, null=True, verbose_name='accredited until')),
-                ('currency', models.CharField(default='PHP', max_length=3, verbose_name='currency')),
-                ('reply_period_days', models.PositiveSmallIntegerField(blank=True, help_text='SAIs only; empty means the system default.', null=True, verbose_name='reply period for findings (days)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.organization', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sai", "Supreme audit institution"),
+                            ("cso", "Civil-society organisation"),
+                            ("agency", "Audited agency"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "accreditation_number",
+                    models.CharField(
+                        blank=True, default="", max_length=60, verbose_name="accreditation number"
+                    ),
+                ),
+                (
+                    "accredited_until",
+                    models.DateField(blank=True, null=True, verbose_name="accredited until"),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="PHP", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "reply_period_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="SAIs only; empty means the system default.",
+                        null=True,
+                        verbose_name="reply period for findings (days)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.organization",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEngagement',
+            name="HistoricalEngagement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('reference', models.CharField(db_index=True, max_length=50, verbose_name='reference')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('subject', models.TextField(blank=True, default='', verbose_name='subject')),
-                ('status', models.CharField(choices=[('planning', 'Planning'), ('fieldwork', 'Fieldwork'), ('reporting', 'Reporting'), ('follow_up', 'Follow-up'), ('closed', 'Closed')], db_index=True, default='planning', max_length=20, verbose_name='status')),
-                ('period_start', models.DateField(verbose_name='period start')),
-                ('period_end', models.DateField(verbose_name='period end')),
-                ('amount_audited', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='amount audited')),
-                ('location', models.CharField(blank=True, default='', max_length=250, verbose_name='location')),
-                ('objectives', models.TextField(blank=True, default='', verbose_name='objectives')),
-                ('criteria', models.TextField(blank=True, default='', verbose_name='criteria')),
-                ('scope_and_methodology', models.TextField(blank=True, default='', verbose_name='scope and methodology')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('follow_up_of', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.engagement', verbose_name='follow-up of')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('auditee', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'kind': 'agency'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.organization', verbose_name='auditee')),
-                ('sai', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'kind': 'sai'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.organization', verbose_name='audit institution')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(db_index=True, max_length=50, verbose_name="reference"),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("subject", models.TextField(blank=True, default="", verbose_name="subject")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planning"),
+                            ("fieldwork", "Fieldwork"),
+                            ("reporting", "Reporting"),
+                            ("follow_up", "Follow-up"),
+                            ("closed", "Closed"),
+                        ],
+                        db_index=True,
+                        default="planning",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="period start")),
+                ("period_end", models.DateField(verbose_name="period end")),
+                (
+                    "amount_audited",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=18,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="amount audited",
+                    ),
+                ),
+                (
+                    "location",
+                    models.CharField(
+                        blank=True, default="", max_length=250, verbose_name="location"
+                    ),
+                ),
+                ("objectives", models.TextField(blank=True, default="", verbose_name="objectives")),
+                ("criteria", models.TextField(blank=True, default="", verbose_name="criteria")),
+                (
+                    "scope_and_methodology",
+                    models.TextField(blank=True, default="", verbose_name="scope and methodology"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "follow_up_of",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.engagement",
+                        verbose_name="follow-up of",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "auditee",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"kind": "agency"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.organization",
+                        verbose_name="auditee",
+                    ),
+                ),
+                (
+                    "sai",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"kind": "sai"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.organization",
+                        verbose_name="audit institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical audit engagement',
-                'verbose_name_plural': 'historical audit engagements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical audit engagement",
+                "verbose_name_plural": "historical audit engagements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='engagement',
-            name='auditee',
-            field=models.ForeignKey(limit_choices_to={'kind': 'agency'}, on_delete=django.db.models.deletion.PROTECT, related_name='engagements_audited', to='audits.organization', verbose_name='auditee'),
+            model_name="engagement",
+            name="auditee",
+            field=models.ForeignKey(
+                limit_choices_to={"kind": "agency"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="engagements_audited",
+                to="audits.organization",
+                verbose_name="auditee",
+            ),
         ),
         migrations.AddField(
-            model_name='engagement',
-            name='sai',
-            field=models.ForeignKey(limit_choices_to={'kind': 'sai'}, on_delete=django.db.models.deletion.PROTECT, related_name='engagements_run', to='audits.organization', verbose_name='audit institution'),
+            model_name="engagement",
+            name="sai",
+            field=models.ForeignKey(
+                limit_choices_to={"kind": "sai"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="engagements_run",
+                to="audits.organization",
+                verbose_name="audit institution",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='audits.organization', verbose_name='organisation'),
+            model_name="user",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="users",
+                to="audits.organization",
+                verbose_name="organisation",
+            ),
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='text')),
-                ('status', models.CharField(choices=[('not_implemented', 'Not implemented'), ('ongoing', 'Ongoing'), ('partially_implemented', 'Partially implemented'), ('implemented', 'Implemented'), ('not_applicable', 'Not applicable')], db_index=True, default='not_implemented', max_length=30, verbose_name='status')),
-                ('target_date', models.DateField(blank=True, null=True, verbose_name='target date')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('engagement', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.engagement')),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='audits.finding')),
-                ('reiterated_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reiterations', to='audits.recommendation', verbose_name='reiterated from')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_implemented", "Not implemented"),
+                            ("ongoing", "Ongoing"),
+                            ("partially_implemented", "Partially implemented"),
+                            ("implemented", "Implemented"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        db_index=True,
+                        default="not_implemented",
+                        max_length=30,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "target_date",
+                    models.DateField(blank=True, null=True, verbose_name="target date"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "reiterated_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reiterations",
+                        to="audits.recommendation",
+                        verbose_name="reiterated from",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recommendation',
-                'verbose_name_plural': 'recommendations',
-                'ordering': ['finding', 'pk'],
+                "verbose_name": "recommendation",
+                "verbose_name_plural": "recommendations",
+                "ordering": ["finding", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalResponse',
+            name="HistoricalResponse",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('management_comment', 'Management comment'), ('action_plan', 'Action plan'), ('status_update', 'Status update'), ('auditor_rejoinder', "Auditor's rejoinder")], max_length=30, verbose_name='kind')),
-                ('body', models.TextField(verbose_name='body')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='posted at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('engagement', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.engagement')),
-                ('finding', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.finding')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recommendation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.recommendation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("management_comment", "Management comment"),
+                            ("action_plan", "Action plan"),
+                            ("status_update", "Status update"),
+                            ("auditor_rejoinder", "Auditor's rejoinder"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="body")),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="posted at"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.recommendation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical response',
-                'verbose_name_plural': 'historical responses',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalRecommendation',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='text')),
-                ('status', models.CharField(choices=[('not_implemented', 'Not implemented'), ('ongoing', 'Ongoing'), ('partially_implemented', 'Partially implemented'), ('implemented', 'Implemented'), ('not_applicable', 'Not applicable')], db_index=True, default='not_implemented', max_length=30, verbose_name='status')),
-                ('target_date', models.DateField(blank=True, null=True, verbose_name='target date')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('engagement', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.engagement')),
-                ('finding', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.finding')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reiterated_from', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.recommendation', verbose_name='reiterated from')),
-            ],
-            options={
-                'verbose_name': 'historical recommendation',
-                'verbose_name_plural': 'historical recommendations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='ReminderDigest',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_on', models.DateField(verbose_name='for the day')),
-                ('item_count', models.PositiveIntegerField(default=0, verbose_name='items')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_digests', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'reminder digest',
-                'verbose_name_plural': 'reminder digests',
-                'ordering': ['-sent_on', 'recipient'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Response',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('management_comment', 'Management comment'), ('action_plan', 'Action plan'), ('status_update', 'Status update'), ('auditor_rejoinder', "Auditor's rejoinder")], max_length=30, verbose_name='kind')),
-                ('body', models.TextField(verbose_name='body')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='posted at')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to=settings.AUTH_USER_MODEL)),
-                ('engagement', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.engagement')),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='audits.finding')),
-                ('recommendation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='audits.recommendation')),
-            ],
-            options={
-                'verbose_name': 'response',
-                'verbose_name_plural': 'responses',
-                'ordering': ['created_at', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ResponseAttachment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, storage=audits.models.files.evidence_storage, upload_to='', verbose_name='file')),
-                ('original_filename', models.CharField(blank=True, default='', max_length=255, verbose_name='original file name')),
-                ('sha256', models.CharField(editable=False, max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveBigIntegerField(editable=False, verbose_name='size in bytes')),
-                ('content_type', models.CharField(editable=False, max_length=100, verbose_name='content type')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('engagement', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.engagement')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='audits.response')),
-            ],
-            options={
-                'ordering': ['pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Sanction',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('notice_of_suspension', 'Notice of suspension'), ('notice_of_disallowance', 'Notice of disallowance'), ('notice_of_charge', 'Notice of charge')], max_length=30, verbose_name='kind')),
-                ('reference', models.CharField(max_length=60, unique=True, verbose_name='reference')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(Decimal('1000000000000000'))], verbose_name='amount')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('status', models.CharField(choices=[('issued', 'Issued'), ('settled', 'Settled'), ('appealed', 'Appealed'), ('matured', 'Matured into a disallowance'), ('final', 'Final and executory'), ('appeal_granted', 'Appeal granted'), ('execution_ordered', 'Execution ordered')], db_index=True, default='issued', max_length=20, verbose_name='status')),
-                ('settle_by', models.DateField(blank=True, db_index=True, null=True, verbose_name='settle by')),
-                ('appeal_by', models.DateField(blank=True, db_index=True, null=True, verbose_name='appeal by')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('engagement', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.engagement')),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sanctions', to='audits.finding')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matured_from', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='matured_into', to='audits.sanction', verbose_name='matured from')),
-            ],
-            options={
-                'verbose_name': 'sanction',
-                'verbose_name_plural': 'sanctions',
-                'ordering': ['-issued_on', '-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='PersonLiable',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('position', models.CharField(blank=True, default='', max_length=200, verbose_name='position')),
-                ('share_percent', models.DecimalField(decimal_places=2, default=100, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='share (%)')),
-                ('sanction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='liabilities', to='audits.sanction')),
-            ],
-            options={
-                'verbose_name': 'person liable',
-                'verbose_name_plural': 'persons liable',
-                'ordering': ['sanction', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalSanctionPayment',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('paid_on', models.DateField(verbose_name='paid on')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(Decimal('1000000000000000'))], verbose_name='amount')),
-                ('receipt_reference', models.CharField(max_length=100, verbose_name='receipt reference')),
-                ('recorded_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('engagement', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.engagement')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sanction', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.sanction')),
-            ],
-            options={
-                'verbose_name': 'historical payment',
-                'verbose_name_plural': 'historical payments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical response",
+                "verbose_name_plural": "historical responses",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSanction',
+            name="HistoricalRecommendation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('notice_of_suspension', 'Notice of suspension'), ('notice_of_disallowance', 'Notice of disallowance'), ('notice_of_charge', 'Notice of charge')], max_length=30, verbose_name='kind')),
-                ('reference', models.CharField(db_index=True, max_length=60, verbose_name='reference')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(Decimal('1000000000000000'))], verbose_name='amount')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('status', models.CharField(choices=[('issued', 'Issued'), ('settled', 'Settled'), ('appealed', 'Appealed'), ('matured', 'Matured into a disallowance'), ('final', 'Final and executory'), ('appeal_granted', 'Appeal granted'), ('execution_ordered', 'Execution ordered')], db_index=True, default='issued', max_length=20, verbose_name='status')),
-                ('settle_by', models.DateField(blank=True, db_index=True, null=True, verbose_name='settle by')),
-                ('appeal_by', models.DateField(blank=True, db_index=True, null=True, verbose_name='appeal by')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('engagement', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.engagement')),
-                ('finding', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.finding')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('issued_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matured_from', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.sanction', verbose_name='matured from')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="text")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_implemented", "Not implemented"),
+                            ("ongoing", "Ongoing"),
+                            ("partially_implemented", "Partially implemented"),
+                            ("implemented", "Implemented"),
+                            ("not_applicable", "Not applicable"),
+                        ],
+                        db_index=True,
+                        default="not_implemented",
+                        max_length=30,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "target_date",
+                    models.DateField(blank=True, null=True, verbose_name="target date"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reiterated_from",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.recommendation",
+                        verbose_name="reiterated from",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical sanction',
-                'verbose_name_plural': 'historical sanctions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical recommendation",
+                "verbose_name_plural": "historical recommendations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPersonLiable',
+            name="ReminderDigest",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('position', models.CharField(blank=True, default='', max_length=200, verbose_name='position')),
-                ('share_percent', models.DecimalField(decimal_places=2, default=100, max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='share (%)')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sanction', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audits.sanction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_on", models.DateField(verbose_name="for the day")),
+                ("item_count", models.PositiveIntegerField(default=0, verbose_name="items")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminder_digests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical person liable',
-                'verbose_name_plural': 'historical persons liable',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "reminder digest",
+                "verbose_name_plural": "reminder digests",
+                "ordering": ["-sent_on", "recipient"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Response",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("management_comment", "Management comment"),
+                            ("action_plan", "Action plan"),
+                            ("status_update", "Status update"),
+                            ("auditor_rejoinder", "Auditor's rejoinder"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="body")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="posted at")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="audits.recommendation",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "response",
+                "verbose_name_plural": "responses",
+                "ordering": ["created_at", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ResponseAttachment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255,
+                        storage=audits.models.files.evidence_storage,
+                        upload_to="",
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "original_filename",
+                    models.CharField(
+                        blank=True, default="", max_length=255, verbose_name="original file name"
+                    ),
+                ),
+                ("sha256", models.CharField(editable=False, max_length=64, verbose_name="SHA-256")),
+                (
+                    "size",
+                    models.PositiveBigIntegerField(editable=False, verbose_name="size in bytes"),
+                ),
+                (
+                    "content_type",
+                    models.CharField(editable=False, max_length=100, verbose_name="content type"),
+                ),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="audits.response",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Sanction",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("notice_of_suspension", "Notice of suspension"),
+                            ("notice_of_disallowance", "Notice of disallowance"),
+                            ("notice_of_charge", "Notice of charge"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=60, unique=True, verbose_name="reference"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=18,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(Decimal("1000000000000000")),
+                        ],
+                        verbose_name="amount",
+                    ),
+                ),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Issued"),
+                            ("settled", "Settled"),
+                            ("appealed", "Appealed"),
+                            ("matured", "Matured into a disallowance"),
+                            ("final", "Final and executory"),
+                            ("appeal_granted", "Appeal granted"),
+                            ("execution_ordered", "Execution ordered"),
+                        ],
+                        db_index=True,
+                        default="issued",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "settle_by",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="settle by"
+                    ),
+                ),
+                (
+                    "appeal_by",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="appeal by"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sanctions",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matured_from",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matured_into",
+                        to="audits.sanction",
+                        verbose_name="matured from",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "sanction",
+                "verbose_name_plural": "sanctions",
+                "ordering": ["-issued_on", "-pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="PersonLiable",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "position",
+                    models.CharField(
+                        blank=True, default="", max_length=200, verbose_name="position"
+                    ),
+                ),
+                (
+                    "share_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=100,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="share (%)",
+                    ),
+                ),
+                (
+                    "sanction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="liabilities",
+                        to="audits.sanction",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "person liable",
+                "verbose_name_plural": "persons liable",
+                "ordering": ["sanction", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalSanctionPayment",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("paid_on", models.DateField(verbose_name="paid on")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=18,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(Decimal("1000000000000000")),
+                        ],
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "receipt_reference",
+                    models.CharField(max_length=100, verbose_name="receipt reference"),
+                ),
+                ("recorded_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sanction",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.sanction",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical payment",
+                "verbose_name_plural": "historical payments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SanctionPayment',
+            name="HistoricalSanction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('paid_on', models.DateField(verbose_name='paid on')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=18, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(Decimal('1000000000000000'))], verbose_name='amount')),
-                ('receipt_reference', models.CharField(max_length=100, verbose_name='receipt reference')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('engagement', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='audits.engagement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sanction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='audits.sanction')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("notice_of_suspension", "Notice of suspension"),
+                            ("notice_of_disallowance", "Notice of disallowance"),
+                            ("notice_of_charge", "Notice of charge"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(db_index=True, max_length=60, verbose_name="reference"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=18,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(Decimal("1000000000000000")),
+                        ],
+                        verbose_name="amount",
+                    ),
+                ),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Issued"),
+                            ("settled", "Settled"),
+                            ("appealed", "Appealed"),
+                            ("matured", "Matured into a disallowance"),
+                            ("final", "Final and executory"),
+                            ("appeal_granted", "Appeal granted"),
+                            ("execution_ordered", "Execution ordered"),
+                        ],
+                        db_index=True,
+                        default="issued",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "settle_by",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="settle by"
+                    ),
+                ),
+                (
+                    "appeal_by",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="appeal by"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.finding",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matured_from",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.sanction",
+                        verbose_name="matured from",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment',
-                'verbose_name_plural': 'payments',
-                'ordering': ['paid_on', 'pk'],
+                "verbose_name": "historical sanction",
+                "verbose_name_plural": "historical sanctions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPersonLiable",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "position",
+                    models.CharField(
+                        blank=True, default="", max_length=200, verbose_name="position"
+                    ),
+                ),
+                (
+                    "share_percent",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=100,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="share (%)",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sanction",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audits.sanction",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical person liable",
+                "verbose_name_plural": "historical persons liable",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="SanctionPayment",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("paid_on", models.DateField(verbose_name="paid on")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=18,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(Decimal("1000000000000000")),
+                        ],
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "receipt_reference",
+                    models.CharField(max_length=100, verbose_name="receipt reference"),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sanction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="audits.sanction",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "payment",
+                "verbose_name_plural": "payments",
+                "ordering": ["paid_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='EngagementGroupObjectPermission',
+            name="EngagementGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='audits.engagement')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="audits.engagement"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
-                'unique_together': {('group', 'permission', 'content_object')},
+                "abstract": False,
+                "unique_together": {("group", "permission", "content_object")},
             },
         ),
         migrations.CreateModel(
-            name='EngagementMember',
+            name="EngagementMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('team_leader', 'Team leader'), ('auditor', 'Auditor'), ('cso_auditor', 'Citizen auditor')], max_length=20, verbose_name='team role')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='audits.engagement')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("team_leader", "Team leader"),
+                            ("auditor", "Auditor"),
+                            ("cso_auditor", "Citizen auditor"),
+                        ],
+                        max_length=20,
+                        verbose_name="team role",
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="audits.engagement",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'team member',
-                'verbose_name_plural': 'team members',
-                'ordering': ['engagement', 'role', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('engagement', 'user'), name='one_membership_per_user')],
+                "verbose_name": "team member",
+                "verbose_name_plural": "team members",
+                "ordering": ["engagement", "role", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("engagement", "user"), name="one_membership_per_user"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EngagementUserObjectPermission',
+            name="EngagementUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='audits.engagement')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="audits.engagement"
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
-                'unique_together': {('user', 'permission', 'content_object')},
+                "abstract": False,
+                "unique_together": {("user", "permission", "content_object")},
             },
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(fields=('supersedes',), name='evidence_superseded_once'),
+            model_name="evidence",
+            constraint=models.UniqueConstraint(
+                fields=("supersedes",), name="evidence_superseded_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_reference', ''), _negated=True), fields=('submitted_by', 'client_reference'), name='evidence_client_reference_once'),
+            model_name="evidence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("client_reference", ""), _negated=True),
+                fields=("submitted_by", "client_reference"),
+                name="evidence_client_reference_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.UniqueConstraint(fields=('engagement', 'reference'), name='finding_reference_per_engagement'),
+            model_name="finding",
+            constraint=models.UniqueConstraint(
+                fields=("engagement", "reference"), name="finding_reference_per_engagement"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderdigest',
-            constraint=models.UniqueConstraint(fields=('recipient', 'sent_on'), name='one_digest_per_day'),
+            model_name="reminderdigest",
+            constraint=models.UniqueConstraint(
+                fields=("recipient", "sent_on"), name="one_digest_per_day"
+            ),
         ),
     ]

@@ -6,180 +6,319 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audits', '0001_initial'),
+        ("audits", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalsanction',
-            name='settlement_basis',
-            field=models.CharField(blank=True, choices=[('payment', 'Payment'), ('compliance', 'Compliance'), ('decision', 'Decision')], default='', max_length=20, verbose_name='settlement basis'),
+            model_name="historicalsanction",
+            name="settlement_basis",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("payment", "Payment"),
+                    ("compliance", "Compliance"),
+                    ("decision", "Decision"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="settlement basis",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsanction',
-            name='settlement_decision_reference',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='decision reference'),
+            model_name="historicalsanction",
+            name="settlement_decision_reference",
+            field=models.CharField(
+                blank=True, default="", max_length=100, verbose_name="decision reference"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsanction',
-            name='settlement_reason',
-            field=models.TextField(blank=True, default='', verbose_name='settlement reason'),
+            model_name="historicalsanction",
+            name="settlement_reason",
+            field=models.TextField(blank=True, default="", verbose_name="settlement reason"),
         ),
         migrations.AddField(
-            model_name='sanction',
-            name='settlement_basis',
-            field=models.CharField(blank=True, choices=[('payment', 'Payment'), ('compliance', 'Compliance'), ('decision', 'Decision')], default='', max_length=20, verbose_name='settlement basis'),
+            model_name="sanction",
+            name="settlement_basis",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("payment", "Payment"),
+                    ("compliance", "Compliance"),
+                    ("decision", "Decision"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="settlement basis",
+            ),
         ),
         migrations.AddField(
-            model_name='sanction',
-            name='settlement_decision_reference',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='decision reference'),
+            model_name="sanction",
+            name="settlement_decision_reference",
+            field=models.CharField(
+                blank=True, default="", max_length=100, verbose_name="decision reference"
+            ),
         ),
         migrations.AddField(
-            model_name='sanction',
-            name='settlement_reason',
-            field=models.TextField(blank=True, default='', verbose_name='settlement reason'),
+            model_name="sanction",
+            name="settlement_reason",
+            field=models.TextField(blank=True, default="", verbose_name="settlement reason"),
         ),
         migrations.AlterField(
-            model_name='engagement',
-            name='period_end',
-            field=models.DateField(validators=[audits.validators.validate_plausible_date], verbose_name='period end'),
+            model_name="engagement",
+            name="period_end",
+            field=models.DateField(
+                validators=[audits.validators.validate_plausible_date], verbose_name="period end"
+            ),
         ),
         migrations.AlterField(
-            model_name='engagement',
-            name='period_start',
-            field=models.DateField(validators=[audits.validators.validate_plausible_date], verbose_name='period start'),
+            model_name="engagement",
+            name="period_start",
+            field=models.DateField(
+                validators=[audits.validators.validate_plausible_date], verbose_name="period start"
+            ),
         ),
         migrations.AlterField(
-            model_name='evidence',
-            name='captured_at',
-            field=models.DateTimeField(blank=True, null=True, validators=[audits.validators.validate_plausible_date], verbose_name='captured at'),
+            model_name="evidence",
+            name="captured_at",
+            field=models.DateTimeField(
+                blank=True,
+                null=True,
+                validators=[audits.validators.validate_plausible_date],
+                verbose_name="captured at",
+            ),
         ),
         migrations.AlterField(
-            model_name='finding',
-            name='cause',
-            field=models.TextField(blank=True, default='', max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='cause'),
+            model_name="finding",
+            name="cause",
+            field=models.TextField(
+                blank=True,
+                default="",
+                max_length=20000,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="cause",
+            ),
         ),
         migrations.AlterField(
-            model_name='finding',
-            name='condition',
-            field=models.TextField(blank=True, default='', max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='condition'),
+            model_name="finding",
+            name="condition",
+            field=models.TextField(
+                blank=True,
+                default="",
+                max_length=20000,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="condition",
+            ),
         ),
         migrations.AlterField(
-            model_name='finding',
-            name='criteria',
-            field=models.TextField(blank=True, default='', max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='criteria'),
+            model_name="finding",
+            name="criteria",
+            field=models.TextField(
+                blank=True,
+                default="",
+                max_length=20000,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="criteria",
+            ),
         ),
         migrations.AlterField(
-            model_name='finding',
-            name='effect',
-            field=models.TextField(blank=True, default='', max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='effect'),
+            model_name="finding",
+            name="effect",
+            field=models.TextField(
+                blank=True,
+                default="",
+                max_length=20000,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="effect",
+            ),
         ),
         migrations.AlterField(
-            model_name='finding',
-            name='issued_on',
-            field=models.DateField(blank=True, null=True, validators=[audits.validators.validate_plausible_date], verbose_name='issued on'),
+            model_name="finding",
+            name="issued_on",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[audits.validators.validate_plausible_date],
+                verbose_name="issued on",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalengagement',
-            name='period_end',
-            field=models.DateField(validators=[audits.validators.validate_plausible_date], verbose_name='period end'),
+            model_name="historicalengagement",
+            name="period_end",
+            field=models.DateField(
+                validators=[audits.validators.validate_plausible_date], verbose_name="period end"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalengagement',
-            name='period_start',
-            field=models.DateField(validators=[audits.validators.validate_plausible_date], verbose_name='period start'),
+            model_name="historicalengagement",
+            name="period_start",
+            field=models.DateField(
+                validators=[audits.validators.validate_plausible_date], verbose_name="period start"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalevidence',
-            name='captured_at',
-            field=models.DateTimeField(blank=True, null=True, validators=[audits.validators.validate_plausible_date], verbose_name='captured at'),
+            model_name="historicalevidence",
+            name="captured_at",
+            field=models.DateTimeField(
+                blank=True,
+                null=True,
+                validators=[audits.validators.validate_plausible_date],
+                verbose_name="captured at",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfinding',
-            name='cause',
-            field=models.TextField(blank=True, default='', max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='cause'),
+            model_name="historicalfinding",
+            name="cause",
+            field=models.TextField(
+                blank=True,
+                default="",
+                max_length=20000,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="cause",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfinding',
-            name='condition',
-            field=models.TextField(blank=True, default='', max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='condition'),
+            model_name="historicalfinding",
+            name="condition",
+            field=models.TextField(
+                blank=True,
+                default="",
+                max_length=20000,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="condition",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfinding',
-            name='criteria',
-            field=models.TextField(blank=True, default='', max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='criteria'),
+            model_name="historicalfinding",
+            name="criteria",
+            field=models.TextField(
+                blank=True,
+                default="",
+                max_length=20000,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="criteria",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfinding',
-            name='effect',
-            field=models.TextField(blank=True, default='', max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='effect'),
+            model_name="historicalfinding",
+            name="effect",
+            field=models.TextField(
+                blank=True,
+                default="",
+                max_length=20000,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="effect",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfinding',
-            name='issued_on',
-            field=models.DateField(blank=True, null=True, validators=[audits.validators.validate_plausible_date], verbose_name='issued on'),
+            model_name="historicalfinding",
+            name="issued_on",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[audits.validators.validate_plausible_date],
+                verbose_name="issued on",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalorganization',
-            name='accredited_until',
-            field=models.DateField(blank=True, null=True, validators=[audits.validators.validate_plausible_date], verbose_name='accredited until'),
+            model_name="historicalorganization",
+            name="accredited_until",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[audits.validators.validate_plausible_date],
+                verbose_name="accredited until",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalrecommendation',
-            name='target_date',
-            field=models.DateField(blank=True, null=True, validators=[audits.validators.validate_plausible_date], verbose_name='target date'),
+            model_name="historicalrecommendation",
+            name="target_date",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[audits.validators.validate_plausible_date],
+                verbose_name="target date",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalrecommendation',
-            name='text',
-            field=models.TextField(max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='text'),
+            model_name="historicalrecommendation",
+            name="text",
+            field=models.TextField(
+                max_length=20000,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="text",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsanction',
-            name='issued_on',
-            field=models.DateField(validators=[audits.validators.validate_plausible_date], verbose_name='issued on'),
+            model_name="historicalsanction",
+            name="issued_on",
+            field=models.DateField(
+                validators=[audits.validators.validate_plausible_date], verbose_name="issued on"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsanction',
-            name='received_on',
-            field=models.DateField(validators=[audits.validators.validate_plausible_date], verbose_name='received on'),
+            model_name="historicalsanction",
+            name="received_on",
+            field=models.DateField(
+                validators=[audits.validators.validate_plausible_date], verbose_name="received on"
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsanctionpayment',
-            name='paid_on',
-            field=models.DateField(validators=[audits.validators.validate_plausible_date], verbose_name='paid on'),
+            model_name="historicalsanctionpayment",
+            name="paid_on",
+            field=models.DateField(
+                validators=[audits.validators.validate_plausible_date], verbose_name="paid on"
+            ),
         ),
         migrations.AlterField(
-            model_name='organization',
-            name='accredited_until',
-            field=models.DateField(blank=True, null=True, validators=[audits.validators.validate_plausible_date], verbose_name='accredited until'),
+            model_name="organization",
+            name="accredited_until",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[audits.validators.validate_plausible_date],
+                verbose_name="accredited until",
+            ),
         ),
         migrations.AlterField(
-            model_name='recommendation',
-            name='target_date',
-            field=models.DateField(blank=True, null=True, validators=[audits.validators.validate_plausible_date], verbose_name='target date'),
+            model_name="recommendation",
+            name="target_date",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[audits.validators.validate_plausible_date],
+                verbose_name="target date",
+            ),
         ),
         migrations.AlterField(
-            model_name='recommendation',
-            name='text',
-            field=models.TextField(max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='text'),
+            model_name="recommendation",
+            name="text",
+            field=models.TextField(
+                max_length=20000,
+                validators=[django.core.validators.MaxLengthValidator(20000)],
+                verbose_name="text",
+            ),
         ),
         migrations.AlterField(
-            model_name='sanction',
-            name='issued_on',
-            field=models.DateField(validators=[audits.validators.validate_plausible_date], verbose_name='issued on'),
+            model_name="sanction",
+            name="issued_on",
+            field=models.DateField(
+                validators=[audits.validators.validate_plausible_date], verbose_name="issued on"
+            ),
         ),
         migrations.AlterField(
-            model_name='sanction',
-            name='received_on',
-            field=models.DateField(validators=[audits.validators.validate_plausible_date], verbose_name='received on'),
+            model_name="sanction",
+            name="received_on",
+            field=models.DateField(
+                validators=[audits.validators.validate_plausible_date], verbose_name="received on"
+            ),
         ),
         migrations.AlterField(
-            model_name='sanctionpayment',
-            name='paid_on',
-            field=models.DateField(validators=[audits.validators.validate_plausible_date], verbose_name='paid on'),
+            model_name="sanctionpayment",
+            name="paid_on",
+            field=models.DateField(
+                validators=[audits.validators.validate_plausible_date], verbose_name="paid on"
+            ),
         ),
     ]

@@ -4,46 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audits', '0002_integrity'),
+        ("audits", "0002_integrity"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='finding',
-            options={'ordering': ['-engagement_id', 'reference', 'pk'], 'verbose_name': 'finding', 'verbose_name_plural': 'findings'},
+            name="finding",
+            options={
+                "ordering": ["-engagement_id", "reference", "pk"],
+                "verbose_name": "finding",
+                "verbose_name_plural": "findings",
+            },
         ),
         migrations.AlterModelOptions(
-            name='recommendation',
-            options={'ordering': ['-engagement_id', 'finding_id', 'pk'], 'verbose_name': 'recommendation', 'verbose_name_plural': 'recommendations'},
+            name="recommendation",
+            options={
+                "ordering": ["-engagement_id", "finding_id", "pk"],
+                "verbose_name": "recommendation",
+                "verbose_name_plural": "recommendations",
+            },
         ),
         migrations.AddIndex(
-            model_name='engagement',
-            index=models.Index(fields=['created_at', 'id'], name='engagement_list_order'),
+            model_name="engagement",
+            index=models.Index(fields=["created_at", "id"], name="engagement_list_order"),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['submitted_at', 'id'], name='evidence_list_order'),
+            model_name="evidence",
+            index=models.Index(fields=["submitted_at", "id"], name="evidence_list_order"),
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['-engagement', 'reference', 'id'], name='finding_list_order'),
+            model_name="finding",
+            index=models.Index(
+                fields=["-engagement", "reference", "id"], name="finding_list_order"
+            ),
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['response_due', 'id'], name='finding_due_order'),
+            model_name="finding",
+            index=models.Index(fields=["response_due", "id"], name="finding_due_order"),
         ),
         migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(fields=['-engagement', 'finding', 'id'], name='recommendation_list_order'),
+            model_name="recommendation",
+            index=models.Index(
+                fields=["-engagement", "finding", "id"], name="recommendation_list_order"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['created_at', 'id'], name='response_list_order'),
+            model_name="response",
+            index=models.Index(fields=["created_at", "id"], name="response_list_order"),
         ),
         migrations.AddIndex(
-            model_name='sanction',
-            index=models.Index(fields=['issued_on', 'id'], name='sanction_list_order'),
+            model_name="sanction",
+            index=models.Index(fields=["issued_on", "id"], name="sanction_list_order"),
         ),
     ]

@@ -6,46 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audits', '0003_list_indexes'),
+        ("audits", "0003_list_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reminderdigest',
-            name='body',
-            field=models.TextField(blank=True, default='', help_text='The e-mail as sent, for /reminders/.', verbose_name='text'),
+            model_name="reminderdigest",
+            name="body",
+            field=models.TextField(
+                blank=True,
+                default="",
+                help_text="The e-mail as sent, for /reminders/.",
+                verbose_name="text",
+            ),
         ),
         migrations.AddField(
-            model_name='reminderdigest',
-            name='subject',
-            field=models.CharField(blank=True, default='', max_length=200, verbose_name='subject'),
+            model_name="reminderdigest",
+            name="subject",
+            field=models.CharField(blank=True, default="", max_length=200, verbose_name="subject"),
         ),
         migrations.CreateModel(
-            name='FormSubmission',
+            name="FormSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('url', models.CharField(blank=True, default='', max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("url", models.CharField(blank=True, default="", max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'form submission',
-                'verbose_name_plural': 'form submissions',
+                "verbose_name": "form submission",
+                "verbose_name_plural": "form submissions",
             },
         ),
         migrations.CreateModel(
-            name='HomeVisit',
+            name="HomeVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seen_at', models.DateTimeField(verbose_name='last seen')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='home_visit', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seen_at", models.DateTimeField(verbose_name="last seen")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="home_visit",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'home page visit',
-                'verbose_name_plural': 'home page visits',
+                "verbose_name": "home page visit",
+                "verbose_name_plural": "home page visits",
             },
         ),
     ]

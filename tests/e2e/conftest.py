@@ -9,6 +9,10 @@ Use them like this::
 
 `phone_page` is the same as `page` with a phone-sized viewport (390x844, touch).
 Without /usr/bin/chromium the tests are skipped, unless E2E_REQUIRED=1 makes that a failure.
+
+Every context the browser opens runs axe-core on every document it visits (see
+`tests/e2e/accessibility.py`); a serious or critical violation fails the test.
+`screenshot(page, "step-name")` saves a step under $SCREENSHOT_DIR (build/screenshots/).
 """
 
 import os
@@ -18,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
+from tests.e2e import accessibility
 from tests.factories import PASSWORD
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django would otherwise
@@ -73,8 +78,35 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
-        yield browser
+        yield accessibility.guard_contexts(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def axe_on_every_page():
+    """Fails the test when a page it visited has a serious or critical axe violation.
+    Yields the list of this test's guards (the guard's own test inspects them)."""
+    accessibility.start_test()
+    guards = accessibility._active_guards
+    yield guards
+    accessibility.finish_test()
+
+
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", "build/screenshots"))
+
+
+@pytest.fixture
+def screenshot(request):
+    """`screenshot(page, "02-review-queue")` saves build/screenshots/<test>/02-review-queue.png."""
+    folder = SCREENSHOT_DIR / request.node.name
+
+    def save(page, step, full_page=True):
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{step}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return save
 
 
 def _new_page(browser, viewport, **context_options):
