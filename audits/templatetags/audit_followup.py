@@ -3,7 +3,7 @@ inbox and the findings section of an engagement. Reads only, through selectors."
 
 from django import template
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -43,7 +43,7 @@ def deadline(due):
         '<span class="deadline {}"><time datetime="{}">{}</time> · {}</span>',
         level,
         due.isoformat(),
-        due,
+        formats.date_format(due, "DATE_FORMAT"),
         deadline_text(days),
     )
 

@@ -329,4 +329,4 @@ def test_period_dates_are_shown(world):
     world.engagement.period_start = datetime.date(2026, 1, 1)
     world.engagement.save()
     html = client_as(world.actor("team_leader")).get(detail_url(world.engagement)).content.decode()
-    assert "Jan. 1, 2026" in html
+    assert '<time datetime="2026-01-01">1 January 2026</time>' in html
