@@ -4,12 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from audits.models import Finding, Recommendation, Sanction
-from audits.views import engagements, evidence, findings, home, sanctions, versions
+from audits.views import engagements, evidence, findings, home, language, sanctions, versions
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", home.home, name="home"),
+    path("language/", language.language_set, name="language-set"),
     path("engagements/new/", engagements.engagement_create, name="engagement-create"),
     path("engagements/<int:pk>/", engagements.engagement_detail, name="engagement-detail"),
     path(
