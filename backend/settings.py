@@ -145,6 +145,7 @@ LANG_INFO.setdefault(
     "fil", {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"}
 )
 FORMAT_MODULE_PATH = ["backend.formats"]
+NUMBER_GROUPING = 3  # money keeps its thousands separators in any language (audits/display.py)
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Manila")
 USE_I18N = True

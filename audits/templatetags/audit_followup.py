@@ -3,11 +3,12 @@ inbox and the findings section of an engagement. Reads only, through selectors."
 
 from django import template
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audits import display
 from audits import permissions as can
 from audits.choices import FindingStatus, RecommendationStatus
 from audits.deadlines import days_left
@@ -43,7 +44,7 @@ def deadline(due):
         '<span class="deadline {}"><time datetime="{}">{}</time> · {}</span>',
         level,
         due.isoformat(),
-        formats.date_format(due, "DATE_FORMAT"),
+        display.day(due),
         deadline_text(days),
     )
 

@@ -3,12 +3,11 @@ permissions.py. Every page shows money with `peso` and dates with `date_time`, s
 format changes here (and in backend/formats/) and nowhere else."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils import formats, timezone
 from django.utils.html import format_html
 
+from audits import display
 from audits import permissions as can
 from audits.choices import TeamRole
 
@@ -33,32 +32,11 @@ def team_role_label(value) -> str:
     return TeamRole(value).label if value in TeamRole.values else ""
 
 
-PESO = "PHP"
-CENTS = Decimal("0.01")
-
-
 @register.filter
-def peso(amount, currency=PESO) -> str:
-    """`{{ amount|peso }}` → "₱2,150,000.00", grouped as the active language groups.
-    `{{ amount|peso:engagement.sai.currency }}` writes another currency's code instead
-    of the peso sign ("USD 1,000.00"). Empty for no amount."""
-    if amount is None or amount == "":
-        return ""
-    try:
-        value = Decimal(str(amount)).quantize(CENTS)
-    except (InvalidOperation, ValueError):
-        return ""
-    number = formats.number_format(abs(value), 2, use_l10n=True, force_grouping=True)
-    sign = "-" if value < 0 else ""
-    if not currency or currency == PESO:
-        return f"{sign}₱{number}"
-    return f"{sign}{currency} {number}"
-
-
-def _as_local(value):
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
+def peso(amount, currency=display.PESO) -> str:
+    """`{{ amount|peso }}` → "₱2,150,000.00" (audits/display.py); `{{ amount|peso:code }}`
+    writes another currency's code instead of the peso sign. Empty for no amount."""
+    return display.money(amount, currency)
 
 
 @register.simple_tag
@@ -70,17 +48,17 @@ def date_time(value, show="auto"):
     and screen readers. Nothing for no value."""
     if not value:
         return ""
-    value = _as_local(value)
-    with_time = isinstance(value, datetime.datetime) and show != "date"
-    text = formats.date_format(value, "DATETIME_FORMAT" if with_time else "DATE_FORMAT")
-    machine = value.isoformat() if with_time else value.strftime("%Y-%m-%d")
-    return format_html('<time datetime="{}">{}</time>', machine, text)
+    value = display.local(value)
+    if isinstance(value, datetime.datetime) and show != "date":
+        machine, text = value.isoformat(), display.moment(value)
+        return format_html('<time datetime="{}">{}</time>', machine, text)
+    return format_html(
+        '<time datetime="{}">{}</time>', value.strftime("%Y-%m-%d"), display.day(value)
+    )
 
 
 @register.filter
 def date_text(value) -> str:
-    """`{{ value|date_text }}`: the date alone as text, where markup cannot go (a title,
-    an attribute). Pages use `{% date_time %}`."""
-    if not value:
-        return ""
-    return formats.date_format(_as_local(value), "DATE_FORMAT")
+    """`{{ value|date_text }}`: the date alone as plain text, where markup cannot go (a
+    title, an attribute). Pages use `{% date_time %}`."""
+    return display.day(value)

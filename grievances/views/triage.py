@@ -109,7 +109,12 @@ def _form_action(request, pk, form_class, service, success):
     if not form.is_valid():
         messages.error(
             request,
-            " ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
+            " ".join(
+                f"{form.fields[field].label}: {' '.join(errors)}"
+                if field in form.fields
+                else " ".join(errors)
+                for field, errors in form.errors.items()
+            ),
         )
         return _done(request, grievance)
     try:

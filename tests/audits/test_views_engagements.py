@@ -106,7 +106,7 @@ def test_team_leader_moves_the_engagement_and_history_records_it(world):
     assert world.engagement.status == EngagementStatus.REPORTING
     latest = world.engagement.history.latest()
     assert latest.history_user == leader
-    assert "now in Reporting" in response.content.decode()
+    assert "The engagement moved to Reporting." in response.content.decode()
 
 
 @pytest.mark.parametrize(
