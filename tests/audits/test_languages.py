@@ -113,7 +113,7 @@ def test_the_compiled_catalogue_holds_every_translation():
 # --- which language a page is in ------------------------------------------------------------
 
 
-def test_a_page_follows_accept_language(client):
+def test_a_page_follows_accept_language(client, db):
     english = client.get(reverse("grievance-new")).content.decode()
     assert '<html lang="en">' in english and "Send the report" in english
     filipino = client.get(reverse("grievance-new"), HTTP_ACCEPT_LANGUAGE="fil").content.decode()
@@ -122,7 +122,7 @@ def test_a_page_follows_accept_language(client):
     assert "Ipadala ang ulat" in filipino
 
 
-def test_a_citizen_without_an_account_switches_language_with_the_cookie(client):
+def test_a_citizen_without_an_account_switches_language_with_the_cookie(client, db):
     response = client.post(
         reverse("language-set"), {"language": "fil", "next": reverse("grievance-new")}
     )
@@ -169,7 +169,7 @@ def test_an_unknown_language_or_a_foreign_next_changes_nothing(client, world):
     assert User.objects.get(pk=user.pk).language == ""
 
 
-def test_the_language_switch_is_a_post_form_on_every_page(client):
+def test_the_language_switch_is_a_post_form_on_every_page(client, db):
     page = client.get(reverse("login")).content.decode()
     assert 'id="language-switch"' in page and 'method="post"' in page
     assert '<option value="fil" lang="fil">Filipino</option>' in page
