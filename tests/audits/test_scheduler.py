@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from audits.choices import EngagementStatus, Role, SanctionKind, SanctionStatus, TeamRole
-from audits.models import ReminderDigest, Sanction
+from audits.models import ReminderDigest, Sanction, User
 from audits.services.scheduler import run_daily
 from tests.factories import (
     AgencyFactory,
@@ -194,3 +194,15 @@ def test_celery_task_runs_daily_at_one_in_manila(world, settings):
     assert settings.CELERY_TIMEZONE == "Asia/Manila"
     result = run_daily_deadlines.delay("2029-03-02").get()
     assert result["suspensions_matured"] == ["NS-2028-001"]
+
+
+def test_digest_reads_in_the_recipients_language_with_pesos_and_dates(world):
+    respondent = User.objects.get(email="resp@deo.example")
+    respondent.language = "fil"
+    respondent.save()
+    run_daily(today=D(2029, 2, 26))
+    body = mail_to("resp@deo.example")[0].body
+    assert "Ang iyong mga deadline sa audit hanggang 26 Pebrero 2029" in body
+    assert "1 Marso 2029" in body and "ayusin ang suspension na NS-2028-001 (₱" in body
+    english = mail_to("head@dpwh.example")[0].body
+    assert "Your audit deadlines as of 26 February 2029" in english and "(₱" in english

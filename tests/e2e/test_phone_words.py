@@ -70,9 +70,7 @@ def test_ledger_and_header_on_a_small_phone(small_phone, live_server):
     # The ledger rows are cards: one row's cells are stacked, each with its label.
     row = page.locator("table.ledger tbody tr").nth(1)
     assert row.evaluate("tr => getComputedStyle(tr).display") == "block"
-    label = row.locator("td").first.evaluate(
-        "td => getComputedStyle(td, '::before').content"
-    )
+    label = row.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content")
     assert "Paid on" in label
     shoot(page, "ledger-360")
 
