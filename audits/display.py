@@ -45,3 +45,11 @@ def moment(value) -> str:
     if not isinstance(value, datetime.datetime):
         return day(value)
     return formats.date_format(local(value), "DATETIME_FORMAT")
+
+
+def month(value) -> str:
+    """A month: "March 2026", from a date or a "2026-03" text."""
+    if isinstance(value, str):
+        year, number = value.split("-")[:2]
+        value = datetime.date(int(year), int(number), 1)
+    return formats.date_format(value, "YEAR_MONTH_FORMAT") if value else ""

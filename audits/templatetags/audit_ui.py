@@ -57,6 +57,15 @@ def date_time(value, show="auto"):
     )
 
 
+@register.simple_tag
+def month_time(value):
+    """`{% month_time "2026-03" %}` → `<time datetime="2026-03">March 2026</time>`."""
+    if not value:
+        return ""
+    machine = value if isinstance(value, str) else value.strftime("%Y-%m")
+    return format_html('<time datetime="{}">{}</time>', machine[:7], display.month(value))
+
+
 @register.filter
 def date_text(value) -> str:
     """`{{ value|date_text }}`: the date alone as plain text, where markup cannot go (a

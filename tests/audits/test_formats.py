@@ -74,6 +74,13 @@ def test_date_time_tag_in_filipino_names_the_month_in_filipino():
     assert html == '<time datetime="2026-12-11">11 Disyembre 2026</time>'
 
 
+def test_month_time_tag():
+    assert render('{% month_time "2026-03" %}') == '<time datetime="2026-03">March 2026</time>'
+    with translation.override("fil"):
+        html = render("{% month_time value %}", value=datetime.date(2026, 12, 11))
+    assert html == '<time datetime="2026-12">Disyembre 2026</time>'
+
+
 def test_date_time_tag_and_date_text_show_nothing_for_no_date():
     assert render("{% date_time value %}", value=None) == ""
     assert render("{{ value|date_text }}", value=None) == ""
