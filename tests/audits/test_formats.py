@@ -186,3 +186,14 @@ def test_a_payment_message_names_the_amount(client, world):
         follow=True,
     )
     assert "The payment of ₱30,000.00 was recorded." in response.content.decode()
+
+
+def test_version_comparison_shows_money_and_dates_as_on_the_pages(client, world):
+    finding = make_finding(world, FindingStatus.FOR_REVIEW, amount="2150000")
+    finding_transition(finding, by=world.users["supervisor"], to=FindingStatus.ISSUED)
+    client.force_login(world.users["supervisor"])
+    url = reverse("finding-history", args=[finding.pk])
+    html = client.get(url, {"a": 1, "b": 3}).content.decode()
+    issued = timezone.localdate()
+    assert "₱2,150,000.00" in html and "2150000.00" not in html
+    assert f"{issued.day} {issued:%B} {issued.year}" in html  # issued_on, changed
