@@ -174,3 +174,12 @@ def test_the_language_switch_is_a_post_form_on_every_page(client, db):
     assert 'id="language-switch"' in page and 'method="post"' in page
     assert '<option value="fil" lang="fil">Filipino</option>' in page
     assert client.get(reverse("language-set")).status_code == 405
+
+
+def test_after_a_form_error_the_switch_goes_back_to_the_page_not_the_post_url(client, world):
+    client.force_login(world.users["team_leader"])
+    page = reverse("engagement-detail", args=[world.engagement.pk])
+    response = client.post(
+        reverse("language-set"), {"language": "fil"}, HTTP_REFERER=f"http://testserver{page}"
+    )
+    assert response["Location"] == f"http://testserver{page}"
