@@ -116,7 +116,7 @@ class UserAdmin(SaiAdminAccess, DjangoUserAdmin):
     readonly_fields = ["is_staff", "last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["full_name", "email", "role", "organization"]}),
+        (_("Person"), {"fields": ["full_name", "email", "role", "organization", "language"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [

@@ -12,6 +12,8 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from audits import display
+
 SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
 
 
@@ -243,9 +245,22 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return parts
 
 
+MONEY_FIELDS = {"amount", "amount_audited"}
+
+
 def _display(field, value):
+    """A value as the pages show it: a choice by its label, money as ₱2,150,000.00, a
+    date as 11 December 2026."""
+    if value in (None, ""):
+        return ""
+    if field.name in MONEY_FIELDS:
+        return display.money(value)
+    if isinstance(field, models.DateTimeField):
+        return display.moment(datetime.datetime.fromisoformat(value))
+    if isinstance(field, models.DateField):
+        return display.day(datetime.date.fromisoformat(value))
     choices = dict(field.flatchoices) if field.choices else {}
-    return str(choices.get(value, value)) if value not in (None, "") else ""
+    return str(choices.get(value, value))
 
 
 def compare_versions(obj, version_a: int, version_b: int, *, since=None) -> list[dict]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audits.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -78,6 +80,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "backend.urls"
+FORM_RENDERER = "backend.form_renderer.SiteFormRenderer"
 WSGI_APPLICATION = "backend.wsgi.application"
 
 TEMPLATES = [
@@ -136,6 +139,14 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous sees no
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("fil", _("Filipino"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django has no Filipino of its own: its name for the language switch, and the formats
+# (dates as "11 Disyembre 2026", ₱2,150,000.00) in backend/formats/.
+LANG_INFO.setdefault(
+    "fil", {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"}
+)
+FORMAT_MODULE_PATH = ["backend.formats"]
+NUMBER_GROUPING = 3  # money keeps its thousands separators in any language (audits/display.py)
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Manila")
 USE_I18N = True
 USE_TZ = True

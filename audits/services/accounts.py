@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -106,4 +107,18 @@ def user_update(user: User, *, by, password: str | None = None, **fields) -> Use
     user.is_staff = staff_flag_for(user)
     user.full_clean()
     user.save()
+    return user
+
+
+def language_codes() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def user_language_set(user: User, *, language: str) -> User:
+    """Save the language the user chose for the pages ("" follows the browser again)."""
+    if language and language not in language_codes():
+        raise ValidationError({"language": [_("This language is not offered.")]})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user

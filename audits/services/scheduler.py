@@ -14,7 +14,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -271,7 +271,13 @@ def _send_digests(summary: DailySummary, events) -> None:
 
 
 def _digest_message(user, content, day: datetime.date) -> tuple[str, str]:
-    """The e-mail's subject and text, also kept on the digest for /reminders/."""
+    """The e-mail's subject and text in the recipient's saved language, also kept on the
+    digest for /reminders/."""
+    with translation.override(user.language or translation.get_language()):
+        return _digest_text(user, content, day)
+
+
+def _digest_text(user, content, day: datetime.date) -> tuple[str, str]:
     overdue = sum(1 for item in content["items"] if item.overdue)
     subject = ngettext(
         "Audit deadlines: %(count)d item needs attention",

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audits import display
 from audits import permissions as can
 from audits.choices import FindingStatus, RecommendationStatus
 from audits.deadlines import days_left
@@ -43,7 +44,7 @@ def deadline(due):
         '<span class="deadline {}"><time datetime="{}">{}</time> · {}</span>',
         level,
         due.isoformat(),
-        due,
+        display.day(due),
         deadline_text(days),
     )
 

@@ -22,6 +22,7 @@ from audits.forms.engagements import (
 )
 from audits.models import Engagement, User
 from audits.services import engagements as services
+from audits.views import outcomes
 from audits.views.confirm import ask_first, confirmed_transition
 from audits.views.service_errors import (
     SERVICE_ERRORS,
@@ -95,7 +96,7 @@ def engagement_transition(request, pk):
         workflow=ENGAGEMENT_WORKFLOW,
         page="engagement-detail",
         form_class=EngagementTransitionForm,
-        success_message=_("The engagement is now in %(status)s."),
+        success_message=outcomes.engagement_moved,
     )
 
 
@@ -152,7 +153,10 @@ def engagement_create(request):
         except SERVICE_ERRORS as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Engagement created; you lead its team."))
+            messages.success(
+                request,
+                _("The engagement was created and you lead its team. Next: add the team members."),
+            )
             return redirect("engagement-detail", pk=engagement.pk)
     return render(request, "audits/engagement_form.html", {"form": form})
 

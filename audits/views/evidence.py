@@ -74,7 +74,14 @@ def _evidence_new(request, engagement_pk):
                 add_service_error(form, error)
                 status = getattr(error, "status_code", 400)
             else:
-                messages.success(request, _("Evidence filed. SHA-256: %s") % evidence.sha256)
+                messages.success(
+                    request,
+                    _(
+                        "Your evidence was filed. Its SHA-256 fingerprint, %(sha256)s, "
+                        "shows later that the file was not changed."
+                    )
+                    % {"sha256": evidence.sha256},
+                )
                 return redirect("evidence-page", pk=evidence.pk)
         else:
             status = 400

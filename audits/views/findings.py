@@ -37,6 +37,7 @@ from audits.selectors.sanctions import sanctions_with_balance
 from audits.services import findings as services
 from audits.services import sanctions as sanction_services
 from audits.upload_handlers import limit_uploads
+from audits.views import outcomes
 from audits.views.confirm import confirmed_transition
 from audits.views.service_errors import (
     SERVICE_ERRORS,
@@ -206,7 +207,7 @@ def finding_detail(request, pk):
         except SERVICE_ERRORS as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Finding saved."))
+            messages.success(request, _("Your changes to the finding were saved."))
             return redirect("finding-detail", pk=finding.pk)
     return _render_finding(request, finding, finding_form=form)
 
@@ -221,7 +222,7 @@ def finding_transition(request, pk):
         workflow=FINDING_WORKFLOW,
         page="finding-detail",
         form_class=TransitionForm,
-        success_message=_("Status is now: %(status)s."),
+        success_message=outcomes.finding_moved,
     )
 
 
@@ -249,7 +250,7 @@ def recommendation_transition(request, pk):
         get_object_or_404(Recommendation.objects.visible_to(request.user), pk=pk),
         services.recommendation_transition,
         form_class=TransitionForm,
-        success_message=_("Recommendation status is now: %(status)s."),
+        success_message=outcomes.recommendation_moved,
     )
     return redirect("finding-detail", pk=recommendation.finding_id)
 
@@ -289,7 +290,10 @@ def _response_add(request, pk):
         except SERVICE_ERRORS as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Your reply was posted."))
+            messages.success(
+                request,
+                _("Your reply was posted. The audit team sees it now and will answer here."),
+            )
             return redirect("finding-detail", pk=finding.pk)
     return _render_finding(request, finding, response_form=form)
 

@@ -11,10 +11,12 @@ from django.views.decorators.http import require_POST
 from audits import permissions as can
 from audits.choices import SanctionStatus
 from audits.deadlines import days_left
+from audits.display import money
 from audits.forms.findings import TransitionForm
 from audits.forms.sanctions import PaymentForm, SettlementForm
 from audits.models import Sanction
 from audits.services import sanctions as services
+from audits.views import outcomes
 from audits.views.confirm import confirmed_transition
 from audits.views.service_errors import (
     SERVICE_ERRORS,
@@ -106,7 +108,11 @@ def payment_add(request, pk):
         except SERVICE_ERRORS as error:
             add_service_error(form, error)
         else:
-            messages.success(request, _("Payment recorded."))
+            messages.success(
+                request,
+                _("The payment of %(amount)s was recorded.")
+                % {"amount": money(form.cleaned_data["amount"], sanction.engagement.sai.currency)},
+            )
             return redirect("sanction-detail", pk=sanction.pk)
     return _render_sanction(request, sanction, payment_form=form)
 
@@ -122,5 +128,5 @@ def sanction_transition(request, pk):
         workflow=SANCTION_WORKFLOW,
         page="sanction-detail",
         form_class=SettlementForm if settling else TransitionForm,
-        success_message=_("Status is now: %(status)s."),
+        success_message=outcomes.sanction_moved,
     )

@@ -45,5 +45,10 @@ def post_transition(request, obj, service, *, form_class, success_message):
     except SERVICE_ERRORS as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, success_message % {"status": obj.get_status_display()})
+        # `success_message`: a function of the object as it now is (audits/views/outcomes.py),
+        # or a text with %(status)s.
+        if callable(success_message):
+            messages.success(request, success_message(obj))
+        else:
+            messages.success(request, success_message % {"status": obj.get_status_display()})
     return obj

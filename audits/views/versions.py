@@ -3,6 +3,7 @@ the list of versions (author, time, reason) and any two of them side by side, lo
 compared word by word."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -26,11 +27,27 @@ def _page_of(obj) -> str:
     return reverse(f"{obj._meta.model_name}-detail", args=[obj.pk])
 
 
+def _status_words(model, entries: list[dict]) -> None:
+    """Status names as words in the version table: each entry gets the status it moved to
+    ("Issued"), and the reason the workflow writes by itself ("for_review → issued")
+    gives way to those words; a reason a person typed stays."""
+    try:
+        choices = dict(model._meta.get_field("status").flatchoices)
+    except FieldDoesNotExist:
+        choices = {}
+    for entry in entries:
+        status = next((change for change in entry["changes"] if change["field"] == "status"), None)
+        entry["status_label"] = choices.get(status["new"], "") if status else ""
+        automatic = status and entry["change_reason"] == f"{status['old']} → {status['new']}"
+        entry["reason_text"] = "" if automatic else entry["change_reason"]
+
+
 @login_required
 def object_history(request, pk, model):
     obj = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
     since = history_visible_since(request.user, obj)
     entries = history_entries(obj, since=since)
+    _status_words(model, entries)
     numbers = {entry["version"] for entry in entries}
     version_a = _version_number(request.GET.get("a"), numbers)
     version_b = _version_number(request.GET.get("b"), numbers)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from api.views.grievances import GrievanceFilter
+from audits.display import day
 from audits.evidence_files import serve_attachment
 from audits.models import Engagement
 from audits.views.lists import Column, ListSpec, list_page
@@ -132,7 +133,12 @@ def _form_action(request, pk, form_class, service, success):
     if not form.is_valid():
         messages.error(
             request,
-            " ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
+            " ".join(
+                f"{form.fields[field].label}: {' '.join(errors)}"
+                if field in form.fields
+                else " ".join(errors)
+                for field, errors in form.errors.items()
+            ),
         )
         return _done(request, grievance)
     try:
@@ -159,12 +165,32 @@ def _transition(grievance, user, data):
     )
 
 
+def grievance_moved(grievance) -> str:
+    """What the staff member is told after moving a grievance, in plain words."""
+    status = grievance.status
+    if status == GrievanceStatus.REFERRED_TO_AGENCY and grievance.referred_agency:
+        return _(
+            "The grievance was referred to %(agency)s; they have until %(date)s to answer "
+            "with an action plan."
+        ) % {"agency": grievance.referred_agency, "date": day(grievance.plan_due)}
+    if status == GrievanceStatus.REFERRED_TO_AUDIT and grievance.engagement:
+        return _("The grievance was taken into the audit %(reference)s.") % {
+            "reference": grievance.engagement.reference
+        }
+    if status == GrievanceStatus.UNDER_REVIEW:
+        return _("Verification started; the complainant sees that their report is being checked.")
+    if status == GrievanceStatus.DISMISSED:
+        return _("The grievance was dismissed; the complainant sees your public reason.")
+    if status == GrievanceStatus.RESOLVED:
+        return _("The grievance is marked resolved; the complainant sees it on the tracking page.")
+    return _("The grievance is now: %(status)s.") % {"status": grievance.get_status_display()}
+
+
 @login_required
 @require_POST
 def grievance_transition(request, pk):
     def moved(grievance, updated):
-        status = updated.get_status_display()
-        return _done(request, updated, _("Status: %(s)s.") % {"s": status})
+        return _done(request, updated, grievance_moved(updated))
 
     return _form_action(request, pk, TransitionForm, _transition, moved)
 
@@ -175,7 +201,11 @@ def grievance_update_add(request, pk):
     def post(grievance, user, data):
         return triage.grievance_update_post(grievance, by=user, text=data["text"])
 
-    return _form_action(request, pk, TextForm, post, _("Public update posted."))
+    published = _(
+        "Your update was published on the tracking page; the complainant is e-mailed if "
+        "they left an address."
+    )
+    return _form_action(request, pk, TextForm, post, published)
 
 
 @login_required
@@ -184,7 +214,9 @@ def grievance_note_add(request, pk):
     def add(grievance, user, data):
         return triage.grievance_note_add(grievance, by=user, text=data["text"])
 
-    return _form_action(request, pk, TextForm, add, _("Note added."))
+    return _form_action(
+        request, pk, TextForm, add, _("Your note was added; only the triage staff read it.")
+    )
 
 
 @login_required
@@ -193,7 +225,13 @@ def grievance_assign(request, pk):
     def assign(grievance, user, data):
         return triage.grievance_update(grievance, by=user, assigned_to=data["assigned_to"])
 
-    return _form_action(request, pk, AssignForm, assign, _("Assignment saved."))
+    def assigned(grievance, updated):
+        if updated.assigned_to is None:
+            return _done(request, updated, _("Nobody is assigned to the grievance now."))
+        text = _("The grievance is assigned to %(person)s.") % {"person": updated.assigned_to}
+        return _done(request, updated, text)
+
+    return _form_action(request, pk, AssignForm, assign, assigned)
 
 
 @login_required
@@ -218,7 +256,11 @@ def grievance_start_engagement(request, pk):
         return triage.grievance_start_engagement(grievance, by=user, **data)
 
     def opened(grievance, engagement):
-        messages.success(request, _("Engagement started from the grievance."))
+        messages.success(
+            request,
+            _("Engagement %(reference)s was started from the grievance.")
+            % {"reference": engagement.reference},
+        )
         return redirect("engagement-detail", engagement.pk)
 
     return _form_action(request, pk, StartEngagementForm, start, opened)

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from audits.choices import EngagementStatus, Role, SanctionKind, SanctionStatus, TeamRole
-from audits.models import ReminderDigest, Sanction
+from audits.models import ReminderDigest, Sanction, User
 from audits.services.scheduler import run_daily
 from tests.factories import (
     AgencyFactory,
@@ -206,3 +206,15 @@ def test_each_digest_keeps_the_mail_it_sent_for_the_reminders_page(world):
     browser.force_login(world["respondent"])
     html = browser.get("/reminders/").content.decode()
     assert "NS-2028-001" in html and sent.subject in html
+
+
+def test_digest_reads_in_the_recipients_language_with_pesos_and_dates(world):
+    respondent = User.objects.get(email="resp@deo.example")
+    respondent.language = "fil"
+    respondent.save()
+    run_daily(today=D(2029, 2, 26))
+    body = mail_to("resp@deo.example")[0].body
+    assert "Ang iyong mga deadline sa audit hanggang 26 Pebrero 2029" in body
+    assert "1 Marso 2029" in body and "ayusin ang suspension na NS-2028-001 (₱" in body
+    english = mail_to("head@dpwh.example")[0].body
+    assert "Your audit deadlines as of 26 February 2029" in english and "(₱" in english

@@ -106,7 +106,7 @@ def test_team_leader_moves_the_engagement_and_history_records_it(world):
     assert world.engagement.status == EngagementStatus.REPORTING
     latest = world.engagement.history.latest()
     assert latest.history_user == leader
-    assert "now in Reporting" in response.content.decode()
+    assert "The engagement moved to Reporting." in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -330,4 +330,4 @@ def test_period_dates_are_shown(world):
     world.engagement.period_start = datetime.date(2026, 1, 1)
     world.engagement.save()
     html = client_as(world.actor("team_leader")).get(detail_url(world.engagement)).content.decode()
-    assert "Jan. 1, 2026" in html
+    assert '<time datetime="2026-01-01">1 January 2026</time>' in html

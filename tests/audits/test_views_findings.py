@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.html import escape
 
 from audits.choices import FindingStatus, RecommendationStatus, ResponseKind
 from audits.models import Evidence, Finding, Recommendation, Response
@@ -280,7 +281,10 @@ def test_team_leader_submits_and_supervisor_issues(client, world):
     finding.refresh_from_db()
     assert finding.status == FindingStatus.ISSUED
     assert finding.response_due == timezone.localdate() + datetime.timedelta(days=15)
-    assert "Status is now: Issued." in response.content.decode()
+    due = formats.date_format(finding.response_due, "DATE_FORMAT")
+    agency = finding.engagement.auditee
+    expected = f"The finding was issued to {agency}; they have until {due} to reply."
+    assert escape(expected) in response.content.decode()
 
 
 def test_refused_move_is_a_message_not_an_error_page(client, world):

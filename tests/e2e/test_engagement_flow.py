@@ -33,7 +33,7 @@ def test_team_leader_starts_fieldwork(page, live_server, login, planning_engagem
     lifecycle.get_by_role("button", name="Start fieldwork").click()
 
     page.wait_for_selector(".message.success")
-    assert "now in Fieldwork" in page.locator(".messages").inner_text()
+    assert "moved to Fieldwork" in page.locator(".messages").inner_text()
     assert page.locator("h1 + p .badge").inner_text() == "Fieldwork"
     assert page.locator("#lifecycle button").all_inner_texts() == ["Start reporting"]
     engagement.refresh_from_db()

@@ -85,7 +85,7 @@ def test_finding_from_draft_to_agency_reply(open_as, live_server):
     page.get_by_role("button", name="Add recommendation").click()
     expect(page.locator("#finding-checklist li.missing")).to_have_count(0)
     page.locator("button[data-move=for_review]").click()
-    expect(page.locator(".message.success")).to_contain_text("For review")
+    expect(page.locator(".message.success")).to_contain_text("sent for review")
 
     # The supervisor issues it to the agency.
     page = open_as(world.users["supervisor"])
@@ -95,7 +95,7 @@ def test_finding_from_draft_to_agency_reply(open_as, live_server):
     expect(page.locator("#what-happens")).to_contain_text("reply clock starts")
     expect(page.locator("#who-is-told")).to_contain_text("District Engineering Office")
     page.locator("#confirm-button").click()
-    expect(page.locator(".message.success")).to_contain_text("Issued")
+    expect(page.locator(".message.success")).to_contain_text("was issued to")
     finding.refresh_from_db()
     assert finding.status == FindingStatus.ISSUED
 

@@ -228,3 +228,20 @@ def test_search_page_matrix(matrix, words, link, actor):
     assert response.status_code == 200
     found = f'href="{link.format(pk=obj.pk)}"' in response.content.decode()
     assert found == (actor in matrix.visible), (actor, words(obj))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ACTORS)
+def test_language_switch_answers_every_actor(actor):
+    """`/language/` (POST) is for everyone, citizens without an account included: it
+    sets the cookie, saves the choice on a logged-in user, and goes back to the page."""
+    world, _obj = engagements.TestEngagementMatrix().setup_world()
+    browser = Client()
+    if actor != "anonymous":
+        browser.force_login(world.actor(actor))
+    response = browser.post("/language/", {"language": "fil", "next": "/grievances/new/"})
+    assert response.status_code == 302 and response["Location"] == "/grievances/new/"
+    assert response.cookies["django_language"].value == "fil"
+    if actor != "anonymous":
+        assert type(world.actor(actor)).objects.get(pk=world.actor(actor).pk).language == "fil"
+    assert browser.get("/language/").status_code == 405
