@@ -1,19 +1,18 @@
 """The home page on a 360 px phone: the citizen auditor's "File evidence" button is on
 the first screen, large enough for a thumb, and leads to the filing page."""
 
-from pathlib import Path
-
 import pytest
 
 from audits.choices import EngagementStatus, Role, TeamRole
 from tests.factories import EngagementFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SMALL_PHONE = {"width": 360, "height": 640}
 
 
-def test_cso_volunteer_files_evidence_from_the_top_of_home(phone_page, live_server, login):
+def test_cso_volunteer_files_evidence_from_the_top_of_home(
+    phone_page, live_server, login, screenshot
+):
     user = UserFactory(role=Role.CSO_AUDITOR)
     engagement = EngagementFactory(status=EngagementStatus.FIELDWORK, title="Flood-control dike")
     MemberFactory(engagement=engagement, user=user, role=TeamRole.CSO_AUDITOR)
@@ -30,7 +29,6 @@ def test_cso_volunteer_files_evidence_from_the_top_of_home(phone_page, live_serv
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"horizontal scroll: {widths}"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    phone_page.screenshot(path=str(SCREENSHOTS / "home-cso-360.png"))
+    screenshot(phone_page, "01-home-cso-360", full_page=False)
     button.click()
     phone_page.wait_for_url("**/evidence/new/")
