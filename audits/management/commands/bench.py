@@ -591,7 +591,7 @@ def results_markdown(rows) -> str:
         "# Benchmark results",
         "",
         f"Written by `make bench` on {datetime.date.today().isoformat()}; machine: {machine()}.",
-        "The machine's 2 cores are shared with other work: national figures are noisy.",
+        "Figures vary with what else runs on the machine: run it on a quiet one.",
         "",
         "`ratio` = API p50 / raw baseline p50 (the same rows, the same caller's visibility,",
         "one hand-written `values()` query + `json.dumps`). Times in ms, page of 50.",
