@@ -42,6 +42,16 @@ def _database_url() -> str:
     return f"postgres://{user}{password}@{host}/{db['NAME']}"
 
 
+def _forget_broker_connections(app):
+    """An earlier test in this process may have opened the app's connection and producer
+    pools on another broker (a task sent eagerly or to the default): tasks would keep going
+    there, never to this worker's queue, after `broker_url` changes."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker(settings):
     if connection.vendor != "postgresql":
@@ -57,6 +67,7 @@ def worker(settings):
         key: app.conf.get(key) for key in ("broker_url", "task_always_eager", "task_default_queue")
     }
     app.conf.update(broker_url=BROKER, task_always_eager=False, task_default_queue=queue)
+    _forget_broker_connections(app)
     settings.CELERY_BROKER_URL = BROKER
     settings.REPORTS_JOB_RUNNER = "celery"
     env = {
@@ -100,6 +111,7 @@ def worker(settings):
             process.kill()
             process.wait()
         app.conf.update(saved)
+        _forget_broker_connections(app)
 
 
 @pytest.mark.django_db(transaction=True)
