@@ -12,6 +12,7 @@ from audits.services.kept_uploads import (
 )
 
 REMOVE_FIELD = "kept_remove"
+MOST_KEPT = 20  # a form without its own limit on how many files
 
 
 @dataclass
@@ -45,7 +46,9 @@ def kept_files_for(request, field_name: str) -> KeptFiles:
     return kept
 
 
-def kept_files_keep(request, form, field_name: str, kept: KeptFiles, limit: int) -> KeptFiles:
+def kept_files_keep(
+    request, form, field_name: str, kept: KeptFiles, limit: int = MOST_KEPT
+) -> KeptFiles:
     """The form was refused: keep its new files that pass the upload checks (at most
     `limit`); say next to the field why any other was not kept."""
     uploads = [upload for upload in request.FILES.getlist(field_name) if upload]
