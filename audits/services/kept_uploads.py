@@ -48,6 +48,8 @@ def uploads_keep(session, uploads) -> tuple[str | None, list[dict], list[str]]:
     if not kept:
         return None, [], refusals
     token = secrets.token_urlsafe(24)
+    for old in list(session.get(SESSION_KEY, {})):
+        _entry(session, old)  # drops this session's entries past their hour
     entries = dict(session.get(SESSION_KEY, {}))
     entries[token] = {"created": timezone.now().timestamp(), "files": kept}
     session[SESSION_KEY] = entries

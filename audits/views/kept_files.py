@@ -23,10 +23,15 @@ class KeptFiles:
     token_field: str = TOKEN_FIELD
     remove_field: str = REMOVE_FIELD
 
+    opened: list = field(default_factory=list)
+
     def open(self) -> list:
-        return uploads_kept(self.session, self.token) if self.token else []
+        self.opened = uploads_kept(self.session, self.token) if self.token else []
+        return self.opened
 
     def discard(self) -> None:
+        for stream in self.opened:
+            stream.close()
         if self.token:
             uploads_discard(self.session, self.token)
             self.token, self.files = None, []

@@ -105,3 +105,15 @@ def test_the_daily_run_removes_kept_files_past_their_hour():
     later = timezone.now() + kept_uploads.KEPT_FOR + datetime.timedelta(minutes=1)
     assert kept_uploads.kept_uploads_expire(later) == 1
     assert stored_files() == []
+
+
+def test_a_second_refusal_keeps_the_same_files_and_the_page_speaks_filipino():
+    client = Client()
+    token = refused_with_photo(client)
+    client.cookies["django_language"] = "fil"
+    again = client.post(URL, {"description": "", "category": "infrastructure", "kept_token": token})
+    assert again.status_code == 400
+    html = again.content.decode()
+    assert f'value="{token}"' in html and "bridge.jpg" in html and "Napili na" in html
+    assert resubmit(client, token).status_code == 302
+    assert Grievance.objects.get().attachments.count() == 1
