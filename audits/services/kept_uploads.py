@@ -30,9 +30,9 @@ def _message(error) -> str:
     return " ".join(error.messages)
 
 
-def uploads_keep(session, uploads) -> tuple[str | None, list[dict], list[str]]:
+def uploads_keep(session, uploads) -> tuple[str | None, list[dict], list[tuple[str, str]]]:
     """Keep the uploads that pass the checks. Returns (token, kept, refusals): `kept` lists
-    {"name", "size"} for the page; `refusals` says why each other file was not kept."""
+    {"name", "size"} for the page; `refusals` holds (file name, why it was not kept)."""
     storage = evidence_storage()
     kept, refusals = [], []
     for upload in uploads:
@@ -42,7 +42,8 @@ def uploads_keep(session, uploads) -> tuple[str | None, list[dict], list[str]]:
             upload.seek(0)
             info = store_upload(upload, storage=storage, folder=KEPT_FOLDER)
         except (DomainError, ValidationError) as error:
-            refusals.append(f"{getattr(upload, 'name', '')}: {_message(error)}")
+            name = getattr(upload, "name", "")
+            refusals.append((name, f"{name}: {_message(error)}"))
             continue
         kept.append({"stored": info.name, "name": info.original_filename, "size": info.size})
     if not kept:

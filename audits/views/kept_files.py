@@ -60,8 +60,9 @@ def kept_files_keep(
     if not uploads or len(uploads) > limit:
         return kept
     token, files, refusals = uploads_keep(request.session, uploads)
-    if field_name not in form.errors:  # else the refusal already says why
-        for refusal in refusals:
+    said = " ".join(str(message) for messages in form.errors.values() for message in messages)
+    for name, refusal in refusals:
+        if not name or name not in said:  # else the service's refusal already names it
             form.add_error(field_name, refusal)
     if token is None:
         return KeptFiles(session=request.session)

@@ -117,3 +117,17 @@ def test_a_second_refusal_keeps_the_same_files_and_the_page_speaks_filipino():
     assert f'value="{token}"' in html and "bridge.jpg" in html and "Napili na" in html
     assert resubmit(client, token).status_code == 302
     assert Grievance.objects.get().attachments.count() == 1
+
+
+def test_a_good_photo_is_kept_when_a_second_file_fails_the_check():
+    bad = SimpleUploadedFile("page.html", samples.HTML, content_type="text/html")
+    response = Client().post(
+        URL,
+        {"description": "The bridge", "category": "infrastructure", "files": [photo(), bad]},
+    )
+    assert response.status_code >= 400
+    html = response.content.decode()
+    assert "Already chosen" in html and "bridge.jpg (" in html
+    assert html.count("page.html") == 1  # the service's refusal, not repeated
+    assert not Grievance.objects.exists()
+    assert len([name for name in stored_files() if name.startswith("kept/")]) == 1
