@@ -39,6 +39,7 @@ from audits.services import sanctions as sanction_services
 from audits.upload_handlers import limit_uploads
 from audits.views import outcomes
 from audits.views.confirm import confirmed_transition
+from audits.views.kept_files import kept_files_for, kept_files_keep
 from audits.views.service_errors import (
     SERVICE_ERRORS,
     add_service_error,
@@ -97,6 +98,7 @@ def _render_finding(
     finding_form=None,
     recommendation_form=None,
     response_form=None,
+    response_kept=None,
     sanction_form=None,
 ):
     user = request.user
@@ -146,6 +148,7 @@ def _render_finding(
         "finding_form": finding_form,
         "recommendation_form": recommendation_form,
         "response_form": response_form,
+        "response_kept": response_kept,
         "sanction_form": sanction_form,
         "moves": available_moves(FINDING_WORKFLOW, finding, user),
         "submitters": submitters,
@@ -277,6 +280,7 @@ def _response_add(request, pk):
     form = _response_form(request.user, finding, request.POST, request.FILES)
     if form is None:
         raise PermissionDenied
+    kept = kept_files_for(request, "attachments")
     if form.is_valid():
         try:
             services.response_create(
@@ -285,17 +289,19 @@ def _response_add(request, pk):
                 kind=form.cleaned_data["kind"],
                 body=form.cleaned_data["body"],
                 recommendation=form.cleaned_data["recommendation"],
-                attachments=form.cleaned_data["attachments"],
+                attachments=form.cleaned_data["attachments"] or kept.open(),
             )
         except SERVICE_ERRORS as error:
             add_service_error(form, error)
         else:
+            kept.discard()
             messages.success(
                 request,
                 _("Your reply was posted. The audit team sees it now and will answer here."),
             )
             return redirect("finding-detail", pk=finding.pk)
-    return _render_finding(request, finding, response_form=form)
+    kept = kept_files_keep(request, form, "attachments", kept)
+    return _render_finding(request, finding, response_form=form, response_kept=kept)
 
 
 @login_required

@@ -9,18 +9,20 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect, ensure_csrf_
 
 from audits.exceptions import FileTooLarge
 from audits.upload_handlers import limit_uploads
+from audits.views.kept_files import KeptFiles, kept_files_for, kept_files_keep
 from audits.views.service_errors import SERVICE_ERRORS, add_service_error
 from grievances.choices import Channel
 from grievances.forms import GrievanceForm, TrackForm
-from grievances.models import CONTACT_FIELDS, FILING_FIELDS
+from grievances.models import CONTACT_FIELDS, FILING_FIELDS, MAX_ATTACHMENTS
 from grievances.querysets import is_triage_staff
 from grievances.selectors import grievance_by_code, grievance_statistics, public_record
 from grievances.services.filing import grievance_file
 from grievances.throttling import client_address, retry_after_if_throttled
 
 
-def _form_page(request, form, status=200, error=None):
-    return render(request, "grievances/new.html", {"form": form, "error": error}, status=status)
+def _form_page(request, form, status=200, error=None, kept=None):
+    context = {"form": form, "error": error, "kept": kept or KeptFiles()}
+    return render(request, "grievances/new.html", context, status=status)
 
 
 @csrf_exempt  # checked below, once the upload limit is in place
@@ -46,13 +48,14 @@ def _grievance_new(request):
     if request.method != "POST":
         return _form_page(request, GrievanceForm())
     form = GrievanceForm(request.POST, request.FILES)
+    kept = kept_files_for(request, "files")
     if form.is_valid():
         values = {name: form.cleaned_data[name] for name in FILING_FIELDS + CONTACT_FIELDS}
         try:
             grievance = grievance_file(
                 # Staff filing on the same page do it for a walk-in complainant.
                 channel=Channel.DESK if is_triage_staff(request.user) else Channel.WEB,
-                attachments=form.cleaned_data["files"],
+                attachments=form.cleaned_data["files"] or kept.open(),
                 client=client_address(request),
                 by=request.user,
                 **values,
@@ -61,11 +64,13 @@ def _grievance_new(request):
             add_service_error(form, error)
             status = getattr(error, "status_code", 400)
         else:
+            kept.discard()
             url = reverse("grievance-track-code", args=[grievance.grouped_code])
             return redirect(url + "?filed=1")
     else:
         status = 400
-    return _form_page(request, form, status=status)
+    kept = kept_files_keep(request, form, "files", kept, limit=MAX_ATTACHMENTS)
+    return _form_page(request, form, status=status, kept=kept)
 
 
 def grievance_track(request, code=None):

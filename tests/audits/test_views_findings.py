@@ -1,6 +1,7 @@
 """The finding pages: who sees which page, forms post through the services, errors shown."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -578,3 +579,63 @@ def test_finding_page_query_count_does_not_grow_with_recommendations_or_replies(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+# --- a refused reply keeps its attachments (issue 9) ----------------------------------------
+
+KEPT_TOKEN = re.compile(r'name="kept_token" value="([^"]+)"')
+
+
+def refused_reply_with_png(client, finding) -> str:
+    response = client.post(
+        reverse("response-add", args=[finding.pk]),
+        {
+            "kind": ResponseKind.MANAGEMENT_COMMENT,
+            "body": "",
+            "attachments": [SimpleUploadedFile("site.png", PNG, content_type="image/png")],
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Already chosen" in html and "site.png" in html
+    return KEPT_TOKEN.search(html).group(1)
+
+
+def reply_with_token(client, finding, token):
+    return client.post(
+        reverse("response-add", args=[finding.pk]),
+        {"kind": ResponseKind.MANAGEMENT_COMMENT, "body": "Paved in January.", "kept_token": token},
+    )
+
+
+def test_a_refused_reply_is_resubmitted_with_only_the_token_and_gets_the_attachment(client, world):
+    finding = issue(world, draft(world))
+    client.force_login(world.users["agency_respondent"])
+    token = refused_reply_with_png(client, finding)
+    assert reply_with_token(client, finding, token).status_code == 302
+    attachment = Response.objects.get().attachments.get()
+    assert attachment.original_filename == "site.png"
+
+
+def test_a_reply_token_from_another_session_is_refused(client, world):
+    from django.test import Client
+
+    finding = issue(world, draft(world))
+    client.force_login(world.users["agency_respondent"])
+    token = refused_reply_with_png(client, finding)
+    other = Client()
+    other.force_login(world.users["agency_respondent"])  # the same person, another session
+    assert reply_with_token(other, finding, token).status_code == 302
+    assert not Response.objects.get().attachments.exists()
+
+
+def test_an_expired_reply_token_is_not_used(client, world, monkeypatch):
+    from audits.services.kept_uploads import KEPT_FOR
+
+    finding = issue(world, draft(world))
+    client.force_login(world.users["agency_respondent"])
+    token = refused_reply_with_png(client, finding)
+    later = timezone.now() + KEPT_FOR + datetime.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert reply_with_token(client, finding, token).status_code == 302
+    assert not Response.objects.get().attachments.exists()

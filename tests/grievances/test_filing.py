@@ -268,12 +268,13 @@ def test_the_honeypot_refuses_a_bot_and_stores_nothing():
     assert not Grievance.objects.exists()
 
 
-def test_the_web_form_shows_errors_without_storing_the_upload():
+def test_the_web_form_shows_errors_and_stores_the_upload_only_as_kept_for_a_resubmission():
     response = Client().post(
         "/grievances/new/", {"description": "", "category": "infrastructure", "files": [photo()]}
     )
     assert response.status_code == 400
-    assert not Grievance.objects.exists() and stored_files() == []
+    assert not Grievance.objects.exists()
+    assert [name.split("/")[0] for name in stored_files()] == ["kept"]
 
 
 def test_an_attachment_over_the_size_limit_is_413_and_nothing_is_stored(api, settings):

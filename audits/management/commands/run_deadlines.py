@@ -29,9 +29,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = _date(options["date"]) if options["date"] else None
         if not options["dry_run"]:
+            from audits.services.kept_uploads import kept_uploads_expire
             from reports.services.generation import report_fail_stale
 
             report_fail_stale()  # report jobs whose worker died (issue 10)
+            kept_uploads_expire()  # files kept for a refused form, past their hour
         summary = run_daily(
             today=today,
             dry_run=options["dry_run"],
