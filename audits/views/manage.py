@@ -59,6 +59,18 @@ def _page(request, queryset):
     return page, query.urlencode()
 
 
+def _form_page(request, form, save, *, what, success, target, template, context):
+    """One manage form: a valid POST goes through `save` once (logged), anything else is
+    the page again, with 400 when the form was refused."""
+    if request.method == "POST" and form.is_valid():
+        logged = _logged(request, form, save, what=what)
+        response = save_once(request, form, logged, success=success, target=target)
+        if response:
+            return response
+    status = 400 if form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
+
+
 @login_required
 def user_list(request):
     _require_admin(request)
@@ -84,24 +96,15 @@ def user_new(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and (earlier := already_saved(request, form)):
         return earlier
-    if request.method == "POST" and form.is_valid():
-        response = save_once(
-            request,
-            form,
-            _logged(
-                request,
-                form,
-                lambda: services.user_create(by=request.user, **form.service_fields()),
-                what="user created",
-            ),
-            success=_("%(name)s can now log in."),
-            target=lambda user: reverse("manage-user", args=[user.pk]),
-        )
-        if response:
-            return response
-    context = {"form": form, "creating": True}
-    return render(
-        request, "audits/manage/user_form.html", context, status=400 if form.errors else 200
+    return _form_page(
+        request,
+        form,
+        lambda: services.user_create(by=request.user, **form.service_fields()),
+        what="user created",
+        success=_("%(name)s can now log in."),
+        target=lambda user: reverse("manage-user", args=[user.pk]),
+        template="audits/manage/user_form.html",
+        context={"creating": True},
     )
 
 
@@ -112,24 +115,15 @@ def user_edit(request, pk):
         User.objects.visible_to(request.user).select_related("organization"), pk=pk
     )
     form = UserForm(request.POST or None, instance=User.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
-        response = save_once(
-            request,
-            form,
-            _logged(
-                request,
-                form,
-                lambda: services.user_update(person, by=request.user, **form.service_fields()),
-                what="user changed",
-            ),
-            success=_("%(name)s was saved."),
-            target=lambda user: reverse("manage-users"),
-        )
-        if response:
-            return response
-    context = {"form": form, "person": person, "creating": False}
-    return render(
-        request, "audits/manage/user_form.html", context, status=400 if form.errors else 200
+    return _form_page(
+        request,
+        form,
+        lambda: services.user_update(person, by=request.user, **form.service_fields()),
+        what="user changed",
+        success=_("%(name)s was saved."),
+        target=lambda user: reverse("manage-users"),
+        template="audits/manage/user_form.html",
+        context={"person": person, "creating": False},
     )
 
 
@@ -160,27 +154,15 @@ def organization_new(request):
     form = OrganizationCreateForm(request.POST or None)
     if request.method == "POST" and (earlier := already_saved(request, form)):
         return earlier
-    if request.method == "POST" and form.is_valid():
-        response = save_once(
-            request,
-            form,
-            _logged(
-                request,
-                form,
-                lambda: services.organization_create(by=request.user, **form.service_fields()),
-                what="organisation created",
-            ),
-            success=_("%(name)s was added."),
-            target=lambda organization: reverse("manage-organisations"),
-        )
-        if response:
-            return response
-    context = {"form": form, "creating": True}
-    return render(
+    return _form_page(
         request,
-        "audits/manage/organization_form.html",
-        context,
-        status=400 if form.errors else 200,
+        form,
+        lambda: services.organization_create(by=request.user, **form.service_fields()),
+        what="organisation created",
+        success=_("%(name)s was added."),
+        target=lambda organization: reverse("manage-organisations"),
+        template="audits/manage/organization_form.html",
+        context={"creating": True},
     )
 
 
@@ -189,27 +171,15 @@ def organization_edit(request, pk):
     _require_admin(request)
     organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
     form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
-        response = save_once(
-            request,
-            form,
-            _logged(
-                request,
-                form,
-                lambda: services.organization_update(
-                    organization, by=request.user, **form.service_fields()
-                ),
-                what="organisation changed",
-            ),
-            success=_("%(name)s was saved."),
-            target=lambda saved: reverse("manage-organisations"),
-        )
-        if response:
-            return response
-    context = {"form": form, "organization": organization, "creating": False}
-    return render(
+    return _form_page(
         request,
-        "audits/manage/organization_form.html",
-        context,
-        status=400 if form.errors else 200,
+        form,
+        lambda: services.organization_update(
+            organization, by=request.user, **form.service_fields()
+        ),
+        what="organisation changed",
+        success=_("%(name)s was saved."),
+        target=lambda saved: reverse("manage-organisations"),
+        template="audits/manage/organization_form.html",
+        context={"organization": organization, "creating": False},
     )
