@@ -5,8 +5,14 @@ the caller may see. The rows below an engagement are filtered by ONE condition,
 `engagement_id IN (the caller's engagements)`, never by OR-ed subqueries: PostgreSQL then
 starts from what the caller may see (a team's ten engagements) instead of filtering a
 scan of the whole table. An agency's engagements are read first, by one query, and passed
-as a list while they are few (`_read_first`): PostgreSQL misjudges their subquery.
+as a list while they are few (`_read_first`): PostgreSQL misjudges their subquery. So are
+the engagements a reader of the published file may read in full (`full_access_list`):
+almost always none, and then the rule is the published one alone, which an index serves.
+Within one GET request each such list is read once (`reads_once`).
 """
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.db import models
@@ -29,6 +35,33 @@ OVERSIGHT_VISIBLE_STATUSES = [
 PUBLISHED_FINDING_STATUSES = [FindingStatus.ISSUED, FindingStatus.CLOSED]
 # Up to this many engagements, an agency's are read as a list first (see `_read_first`).
 AGENCY_ENGAGEMENTS_READ_FIRST = 2000
+
+
+_reads = ContextVar("visibility_reads", default=None)
+
+
+@contextmanager
+def reads_once():
+    """Within the block (one read-only request, one selector), each list of ids a
+    visibility rule reads first is read once per caller, however many querysets ask for
+    it. Also a decorator."""
+    if _reads.get() is not None:  # already inside one: share its reads
+        yield
+        return
+    token = _reads.set({})
+    try:
+        yield
+    finally:
+        _reads.reset(token)
+
+
+def _read_once(key, read):
+    memo = _reads.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
 
 
 def _model(name):
@@ -140,6 +173,15 @@ class EngagementQuerySet(models.QuerySet):
             return None
         return self._union(self._inside_ids(user))
 
+    def full_access_list(self, user) -> list:
+        """`full_access_ids` read as a list, for readers of the published file: their
+        teams and grants, almost always none."""
+
+        def read():
+            return [next(iter(row.values())) for row in self.full_access_ids(user)]
+
+        return _read_once((user.pk, "full"), read)
+
     def visible_ids(self, user):
         """The ids of the engagements the user may see, as one subquery (None: all)."""
         if user.effective_role == Role.SAI_ADMIN:
@@ -162,26 +204,28 @@ class EngagementQuerySet(models.QuerySet):
             return Q(**{f"{through}sai_id": user.organization_id}) | Q(
                 **{f"{key}__in": self._granted_ids(user)}
             )
-        inside = Q(**{f"{key}__in": self.full_access_ids(user)})
+        if not self.reads_published_only(user):
+            inside = Q(**{f"{key}__in": self.full_access_ids(user)})
+            return inside if full else Q(**{f"{key}__in": self.visible_ids(user)})
+        inside_ids = self.full_access_list(user)
         if full:
-            return inside
+            return Q(**{f"{key}__in": inside_ids})
         if role == Role.OVERSIGHT:
             # A hashed set of ids, checked at the row's own scan before any costlier rule.
             reported = self.model.objects.filter(status__in=OVERSIGHT_VISIBLE_STATUSES)
-            return Q(**{f"{key}__in": reported.values("pk")}) | inside
-        visible = self.visible_ids(user)
-        if role == Role.AGENCY_RESPONDENT:
-            visible = self._read_first(visible)
+            condition = Q(**{f"{key}__in": reported.values("pk")})
+            return condition | Q(**{f"{key}__in": inside_ids}) if inside_ids else condition
+        visible = _read_once((user.pk, "visible"), lambda: self._read_first(user))
         return Q(**{f"{key}__in": visible})
 
-    @staticmethod
-    def _read_first(ids):
+    def _read_first(self, user):
         """An agency's engagement ids as a list read by one query, when they are few.
 
         As a subquery, PostgreSQL misjudges how many engagements an agency's subtree
         reaches (a union of hierarchy levels) and merge-joins them against the rows'
         engagement index from the newest engagement down, reading tens of thousands of
         rows for a page of 50. Given the ids themselves it fetches just their rows."""
+        ids = self.visible_ids(user)
         first = list(ids[: AGENCY_ENGAGEMENTS_READ_FIRST + 1])
         if len(first) > AGENCY_ENGAGEMENTS_READ_FIRST:
             return ids
@@ -223,12 +267,24 @@ class EngagementChildQuerySet(models.QuerySet):
         visible = self.filter(condition)
         if not engagements.reads_published_only(user):
             return visible
-        # Only for rows already in the caller's engagements: drafts need full access.
-        return visible.filter(self.published() | self.full_access_for(user))
+        # Only for rows already in the caller's engagements: drafts need full access,
+        # which a reader of the published file almost never has (then one rule, no OR).
+        published = self.published_within(condition, user)
+        full = self.full_access_for(user)
+        return visible.filter(published | full if full else published)
 
-    def full_access_for(self, user) -> Q:
-        """True for rows whose whole engagement file the caller may read."""
-        condition = _model("Engagement").objects.scope(user, full=True, through="engagement__")
+    def published_within(self, engagements: Q, user) -> Q:
+        """`published()`, for rows already within `engagements` (the caller's)."""
+        return self.published()
+
+    def full_access_for(self, user) -> Q | None:
+        """True for rows whose whole engagement file the caller may read; None for a
+        reader of the published file who may read no engagement in full."""
+        engagements = _model("Engagement").objects
+        if engagements.reads_published_only(user):
+            ids = engagements.full_access_list(user)
+            return Q(engagement_id__in=ids) if ids else None
+        condition = engagements.scope(user, full=True, through="engagement__")
         return Q(pk__isnull=False) if condition is None else condition
 
 
@@ -239,6 +295,19 @@ class EvidenceQuerySet(EngagementChildQuerySet):
             evidence_id=OuterRef(evidence), finding__status__in=PUBLISHED_FINDING_STATUSES
         )
         return Q(Exists(linked))
+
+    def published_within(self, engagements: Q, user) -> Q:
+        """For an agency (a few engagements, given as ids): the set of items linked to
+        their issued findings, read from the findings' side. Probing each item instead
+        walks the whole evidence list in date order, newest engagements first, to find
+        the agency's older ones. Oversight reads most engagements: it probes."""
+        if user.effective_role != Role.AGENCY_RESPONDENT:
+            return self.published()
+        issued = _model("Finding").objects.filter(
+            engagements, status__in=PUBLISHED_FINDING_STATUSES
+        )
+        links = _model("Finding").evidence.through.objects.filter(finding__in=issued)
+        return Q(pk__in=links.values("evidence_id"))
 
     def with_visible_chain(self, user):
         """Annotate `visible_supersedes_id` and `visible_superseded_by_id`: the item this
@@ -253,16 +322,19 @@ class EvidenceQuerySet(EngagementChildQuerySet):
                 visible_superseded_by_id=models.Subquery(successor.values("pk")[:1]),
             )
         full = self.full_access_for(user)
+        published = self.published()
         return self.annotate(
             visible_supersedes_id=models.Case(
                 models.When(
-                    full | self.published("supersedes_id"),
+                    full | self.published("supersedes_id")
+                    if full
+                    else self.published("supersedes_id"),
                     then=models.F("supersedes_id"),
                 ),
                 default=None,
             ),
             visible_superseded_by_id=models.Subquery(
-                successor.filter(full | self.published()).values("pk")[:1]
+                successor.filter(full | published if full else published).values("pk")[:1]
             ),
         )
 

@@ -18,7 +18,8 @@ class VisibleFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
-        return restrict_to_visible(filterset, request)
+        # Only the filters the request uses: restricting one reads the caller's rows.
+        return restrict_to_visible(filterset, request, only=set(request.query_params))
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -33,11 +34,14 @@ class StableOrderingFilter(OrderingFilter):
         return [*ordering, "-pk" if ordering[0].startswith("-") else "pk"]
 
 
-def restrict_to_visible(filterset, request):
+def restrict_to_visible(filterset, request, only=None):
     """Filters that name another row choose among the rows the caller may see (the web's
-    list pages build the API's FilterSets through this too)."""
-    for filter_ in filterset.filters.values():
+    list pages build the API's FilterSets through this too, for every filter: their forms
+    list the choices). `only`: the names of the filters to restrict, the rest unused."""
+    for name, filter_ in filterset.filters.items():
         if not isinstance(filter_, ModelChoiceFilter | ModelMultipleChoiceFilter):
+            continue
+        if only is not None and name not in only:
             continue
         base = filter_.get_queryset(request)
         if hasattr(base, "visible_to"):

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from audits.choices import FindingStatus, RecommendationStatus, ResponseKind, Severity
 from audits.models.files import StoredFile
-from audits.querysets import FindingChildQuerySet, FindingQuerySet
+from audits.querysets import PUBLISHED_FINDING_STATUSES, FindingChildQuerySet, FindingQuerySet
 from audits.validators import PLAUSIBLE_DATE
 
 MAX_AMOUNT = Decimal(10) ** 15
@@ -35,8 +35,10 @@ def narrative_field(label):
 class Finding(models.Model):
     """An audit observation: condition, criteria, cause, effect."""
 
+    # No index of its own: `finding_list_order` and the unique reference serve lookups by
+    # engagement, and a third index made PostgreSQL prefer it for the published list.
     engagement = models.ForeignKey(
-        "audits.Engagement", on_delete=models.PROTECT, related_name="findings"
+        "audits.Engagement", on_delete=models.PROTECT, related_name="findings", db_index=False
     )
     reference = models.CharField(_("reference"), max_length=50)
     title = models.CharField(_("title"), max_length=250)
@@ -82,6 +84,12 @@ class Finding(models.Model):
         ordering = ["-engagement_id", "reference", "pk"]
         indexes = [
             models.Index(fields=["-engagement", "reference", "id"], name="finding_list_order"),
+            # What agencies and oversight read: issued findings in list order.
+            models.Index(
+                fields=["-engagement", "reference", "id"],
+                condition=models.Q(status__in=PUBLISHED_FINDING_STATUSES),
+                name="finding_published_order",
+            ),
             models.Index(fields=["response_due", "id"], name="finding_due_order"),
         ]
         constraints = [

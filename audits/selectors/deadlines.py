@@ -10,6 +10,7 @@ from django.utils import timezone
 from audits.choices import FindingStatus, ResponseKind, Role, SanctionKind, SanctionStatus
 from audits.deadlines import days_left
 from audits.models import Finding, Response, Sanction
+from audits.querysets import reads_once
 
 FINDING_REPLY = "finding_reply"
 SANCTION_SETTLEMENT = "sanction_settlement"
@@ -81,6 +82,7 @@ def due_items(findings, sanctions, *, today: datetime.date) -> list[DueItem]:
     return items
 
 
+@reads_once()
 def awaiting_agency(user, *, today: datetime.date | None = None) -> list[DueItem]:
     """What an agency respondent has to answer, settle or may appeal, soonest first.
     Four queries whatever the number of items (two read the agency's engagements)."""
