@@ -9,18 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from audits.choices import Role, SanctionKind, SanctionStatus, TeamRole
-from audits.exceptions import DomainError
-from audits.models import EngagementMember, Organization, ReminderDigest, Sanction, User
+from audits.choices import Role, SanctionKind, TeamRole
+from audits.models import EngagementMember, Organization, ReminderDigest, User
 from audits.querysets import AGENCY_VISIBLE_STATUSES
 from audits.selectors.deadlines import (
     due_items,
@@ -28,7 +26,10 @@ from audits.selectors.deadlines import (
     sanctions_with_running_clock,
 )
 from audits.services.findings import finding_mark_lapsed_replies
-from audits.services.sanctions import sanction_transition
+from audits.services.sanction_clocks import (
+    sanctions_finalise_unappealed,
+    sanctions_mature_unsettled,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,37 +113,18 @@ def _lapse_findings(summary: DailySummary) -> list[tuple]:
     ]
 
 
-def _move_each(sanctions, *, to: str, reason: Callable, summary: DailySummary) -> list:
-    moved = []
-    for sanction in sanctions:
-        try:
-            with transaction.atomic():
-                moved.append(
-                    sanction_transition(
-                        sanction, by=None, to=to, reason=reason(sanction), today=summary.day
-                    )
-                )
-        except (DomainError, ValidationError, IntegrityError) as error:
-            logger.exception("Daily run could not move sanction %s to %s", sanction.pk, to)
-            summary.errors.append(f"{sanction.reference}: {error}")
-    return moved
+def _report_refusals(refusals: list[str], summary: DailySummary) -> None:
+    for refusal in refusals:
+        logger.warning("Daily run left a sanction where it was: %s", refusal)
+    summary.errors += refusals
 
 
 def _mature_suspensions(summary: DailySummary) -> list[tuple]:
-    due = Sanction.objects.filter(
-        kind=SanctionKind.SUSPENSION, status=SanctionStatus.ISSUED, settle_by__lt=summary.day
-    ).select_related("engagement")
-    matured = _move_each(
-        due,
-        to=SanctionStatus.MATURED,
-        reason=lambda s: _("Not settled by %(date)s") % {"date": s.settle_by.isoformat()},
-        summary=summary,
-    )
+    moved = sanctions_mature_unsettled(today=summary.day)
+    _report_refusals(moved.refusals, summary)
     events = []
-    issued = Sanction.objects.filter(matured_from__in=[s.pk for s in matured])
-    successor = {s.matured_from_id: s for s in issued.select_related("engagement")}
-    for suspension in matured:
-        disallowance = successor[suspension.pk]
+    for suspension in moved.sanctions:
+        disallowance = moved.replacements[suspension.pk]
         summary.suspensions_matured.append(suspension.reference)
         summary.disallowances_issued.append(disallowance.reference)
         events.append(
@@ -160,19 +142,10 @@ def _mature_suspensions(summary: DailySummary) -> list[tuple]:
 
 
 def _finalise_unappealed(summary: DailySummary) -> list[tuple]:
-    due = Sanction.objects.filter(
-        kind__in=[SanctionKind.DISALLOWANCE, SanctionKind.CHARGE],
-        status=SanctionStatus.ISSUED,
-        appeal_by__lt=summary.day,
-    ).select_related("engagement")
-    finalised = _move_each(
-        due,
-        to=SanctionStatus.FINAL,
-        reason=lambda s: _("No appeal by %(date)s") % {"date": s.appeal_by.isoformat()},
-        summary=summary,
-    )
+    moved = sanctions_finalise_unappealed(today=summary.day)
+    _report_refusals(moved.refusals, summary)
     events = []
-    for sanction in finalised:
+    for sanction in moved.sanctions:
         summary.sanctions_finalised.append(sanction.reference)
         events.append(
             (

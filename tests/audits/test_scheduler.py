@@ -3,15 +3,18 @@ final, one digest per person, and nothing done twice."""
 
 import datetime
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from audits.choices import EngagementStatus, Role, SanctionKind, SanctionStatus, TeamRole
-from audits.models import ReminderDigest, Sanction, User
+from audits.models import PersonLiable, ReminderDigest, Sanction, SanctionPayment, User
 from audits.services.scheduler import run_daily
 from tests.factories import (
     AgencyFactory,
@@ -218,3 +221,75 @@ def test_digest_reads_in_the_recipients_language_with_pesos_and_dates(world):
     assert "1 Marso 2029" in body and "ayusin ang suspension na NS-2028-001 (₱" in body
     english = mail_to("head@dpwh.example")[0].body
     assert "Your audit deadlines as of 26 February 2029" in english and "(₱" in english
+
+
+def _lapsing_notices(finding, count, *, tag):
+    """`count` unsettled suspensions (each with two persons liable and a part paid) and
+    `count` unappealed disallowances, all past their clocks on 2029-03-02."""
+    payer = UserFactory(role=Role.AUDITOR, organization=finding.engagement.sai)
+    for n in range(count):
+        suspension = SanctionFactory(
+            finding=finding,
+            kind=SanctionKind.SUSPENSION,
+            reference=f"NS-{tag}-{n}",
+            amount="1000.00",
+            issued_on=D(2028, 12, 1),
+        )
+        for name in ("A. Cruz", "B. Reyes"):
+            PersonLiable.objects.create(sanction=suspension, name=name, share_percent=50)
+        SanctionPayment.objects.create(
+            sanction=suspension,
+            engagement=finding.engagement,
+            paid_on=D(2029, 1, 5),
+            amount="250.00",
+            receipt_reference=f"OR-{tag}-{n}",
+            recorded_by=payer,
+        )
+        SanctionFactory(finding=finding, reference=f"ND-{tag}-{n}", issued_on=D(2028, 9, 1))
+
+
+def _queries_of_a_run_without_mail(settings, today):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    with CaptureQueriesContext(connection) as captured:
+        summary = run_daily(today=today)
+    inserts = [q for q in captured if 'INSERT INTO "audits_reminderdigest"' in q["sql"]]
+    return len(captured) - len(inserts), summary
+
+
+def test_sanctions_move_in_a_fixed_number_of_queries_whatever_their_number(world, settings):
+    """Set-based: one lock, one update and one history insert per kind of move, whatever
+    the number of notices; only the digests cost a query each (one per recipient)."""
+    _lapsing_notices(world["finding"], 2, tag="A")
+    few, summary = _queries_of_a_run_without_mail(settings, D(2029, 3, 2))
+    assert len(summary.suspensions_matured) == 3 and len(summary.sanctions_finalised) == 3
+    _lapsing_notices(world["finding"], 8, tag="B")
+    many, summary = _queries_of_a_run_without_mail(settings, D(2029, 3, 3))
+    assert len(summary.suspensions_matured) == 8 and len(summary.sanctions_finalised) == 8
+    assert many == few
+
+
+def test_a_matured_suspension_passes_on_its_unpaid_balance_and_persons_liable(world):
+    _lapsing_notices(world["finding"], 2, tag="A")
+    run_daily(today=D(2029, 3, 2))
+    suspension = Sanction.objects.get(reference="NS-A-1")
+    assert suspension.status == SanctionStatus.MATURED
+    assert suspension.history.latest().history_change_reason == "Not settled by 2029-03-01"
+    replacement = suspension.matured_into
+    assert replacement.reference == "NS-A-1-ND"
+    assert replacement.amount == Decimal("750.00")
+    assert (replacement.appeal_by, replacement.kind) == (D(2029, 9, 2), SanctionKind.DISALLOWANCE)
+    assert replacement.history.get().history_change_reason == (
+        "Issued when suspension NS-A-1 matured"
+    )
+    carried = replacement.liabilities.order_by("name")
+    assert [(p.name, p.share_percent) for p in carried] == [
+        ("A. Cruz", Decimal("50.00")),
+        ("B. Reyes", Decimal("50.00")),
+    ]
+    assert all(p.history.get().history_change_reason for p in carried)
+
+
+def test_a_taken_reference_gives_the_next_free_one(world):
+    SanctionFactory(finding=world["finding"], reference="NS-2028-001-ND", issued_on=D(2029, 1, 1))
+    summary = run_daily(today=D(2029, 3, 2))
+    assert summary.disallowances_issued == ["NS-2028-001-ND2"]
