@@ -1,10 +1,12 @@
 """Findings, recommendations and responses. Reads only: every write goes through
 `audits.services.findings`; a parent named in the body must be visible to the caller."""
 
+from collections import defaultdict
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.base.serializers import LightReadMixin
+from api.base.serializers import LightReadMixin, PreparedListSerializer
 from audits.models import Engagement, Evidence, Finding, Recommendation, Response
 from audits.models.findings import MAX_AMOUNT
 
@@ -47,9 +49,11 @@ class FindingSerializer(LightReadMixin, serializers.ModelSerializer):
     change_reason = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=100
     )
+    prepared_fields = {"evidence": "evidence_ids", "recommendations": "recommendation_briefs"}
 
     class Meta:
         model = Finding
+        list_serializer_class = PreparedListSerializer
         fields = [
             "id",
             "engagement",
@@ -90,6 +94,22 @@ class FindingSerializer(LightReadMixin, serializers.ModelSerializer):
         if self.instance is not None:
             fields["engagement"].read_only = True  # a finding never moves
         return fields
+
+    def prepare(self, findings):
+        """Each finding's evidence ids and recommendations, in two queries for the page
+        (the links as ids, without reading the evidence rows)."""
+        ids = [finding.pk for finding in findings]
+        links = Finding.evidence.through.objects.filter(finding_id__in=ids).order_by("evidence_id")
+        evidence = defaultdict(list)
+        for finding_id, evidence_id in links.values_list("finding_id", "evidence_id"):
+            evidence[finding_id].append(evidence_id)
+        brief = RecommendationBriefSerializer()
+        recommendations = defaultdict(list)
+        for row in Recommendation.objects.filter(finding_id__in=ids).order_by("pk"):
+            recommendations[row.finding_id].append(brief.to_representation(row))
+        for finding in findings:
+            finding.evidence_ids = evidence[finding.pk]
+            finding.recommendation_briefs = recommendations[finding.pk]
 
 
 class RecommendationSerializer(LightReadMixin, serializers.ModelSerializer):

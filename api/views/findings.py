@@ -3,7 +3,7 @@ and recommendations), `transition/`, `history/`. Responses are never edited: PAT
 and DELETE answer 405. A response names its finding in the body; a finding the caller
 cannot see is a 404, as for any verb on it."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +32,7 @@ from api.serializers.findings import (
 )
 from audits.choices import FindingStatus, RecommendationStatus, ResponseKind, Role, Severity
 from audits.evidence_files import serve_attachment
-from audits.models import Evidence, Finding, Recommendation, Response
+from audits.models import Finding, Recommendation, Response
 from audits.services import findings as services
 
 TEAM_ROLES = {Role.SUPERVISOR, Role.AUDITOR, Role.CSO_AUDITOR}
@@ -90,10 +90,7 @@ class FindingViewSet(
     HistoryMixin,
     ScopedViewSet,
 ):
-    queryset = Finding.objects.prefetch_related(
-        Prefetch("recommendations", queryset=Recommendation.objects.order_by("pk")),
-        Prefetch("evidence", queryset=Evidence.objects.only("pk").order_by("pk")),
-    )
+    queryset = Finding.objects.all()  # the serializer reads a page's related lists at once
     serializer_class = FindingSerializer
     write_roles = TEAM_ROLES
     filterset_class = FindingFilter
@@ -101,12 +98,6 @@ class FindingViewSet(
     create_service = staticmethod(services.finding_create)
     update_service = staticmethod(services.finding_update)
     transition_service = staticmethod(services.finding_transition)
-
-    def representation(self, instance):
-        # Re-read after a write so the nested lists come from the same prefetch as a GET.
-        if not hasattr(instance, "_prefetched_objects_cache"):
-            instance = self.get_queryset().get(pk=instance.pk)
-        return super().representation(instance)
 
 
 class RecommendationFilter(filters.FilterSet):

@@ -217,6 +217,20 @@ def test_after_issue_patch_needs_change_reason(world):
     assert history[0]["changes"] == [{"field": "effect", "old": effect, "new": "PHP 2M"}]
 
 
+def test_patch_answers_with_the_evidence_list_it_saved(world):
+    """The answer is read after the write, even when If-Match made the view read the
+    finding's related lists before it."""
+    first = make_evidence(world.engagement, world.users["team_cso"])
+    second = make_evidence(world.engagement, world.users["team_cso"])
+    finding = make_finding(world)
+    url = f"{URL}{finding.pk}/"
+    etag = leader(world).get(url).headers["ETag"]
+    patched = leader(world).patch(url, {"evidence": [first.pk, second.pk]}, HTTP_IF_MATCH=etag)
+    assert patched.status_code == 200, patched.json()
+    assert patched.json()["evidence"] == sorted([first.pk, second.pk])
+    assert leader(world).get(url).json() == patched.json()
+
+
 def test_stale_if_match_is_412(world):
     finding = make_finding(world)
     url = f"{URL}{finding.pk}/"
