@@ -235,6 +235,8 @@ class Command(BaseCommand):
             caller: User.objects.select_related("organization").get(username=username)
             for caller, username in BENCH_CALLERS.items()
         }
+        # The stack's own cost: the cheapest authenticated request, one row, no list.
+        self.read("floor: users/me", "auditor", callers["auditor"], "/api/v1/users/me/", None)
         for caller, user in callers.items():
             self.reads(caller, user)
         if not self.only:
