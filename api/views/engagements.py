@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
+from api.base.filters import ChoicesFilter
 from api.base.viewsets import (
     ConditionalUpdateMixin,
     CreateMixin,
@@ -23,7 +24,7 @@ from audits.services import engagements as services
 
 
 class EngagementFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=EngagementStatus.choices)
+    status = ChoicesFilter(choices=EngagementStatus.choices)
 
     class Meta:
         model = Engagement

@@ -9,6 +9,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from api.base.filters import ChoicesFilter
 from api.base.parsers import BoundedJSONParser, StrictMultiPartParser
 from api.base.viewsets import HistoryMixin, ScopedViewSet, UploadLimitMixin, etag_for
 from api.serializers.evidence import EvidenceCreateSerializer, EvidenceSerializer
@@ -24,7 +25,7 @@ EVIDENCE_FILER_ROLES = {Role.SUPERVISOR, Role.AUDITOR, Role.CSO_AUDITOR}
 
 
 class EvidenceFilter(filters.FilterSet):
-    kind = filters.MultipleChoiceFilter(choices=EvidenceKind.choices)
+    kind = ChoicesFilter(choices=EvidenceKind.choices)
 
     class Meta:
         model = Evidence

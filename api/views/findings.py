@@ -13,7 +13,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response as ApiResponse
 
-from api.base.filters import AgencyTreeFilter, OverdueFilter, YearFilter, amount_filters
+from api.base.filters import (
+    AgencyTreeFilter,
+    ChoicesFilter,
+    OverdueFilter,
+    YearFilter,
+    amount_filters,
+)
 from api.base.viewsets import (
     ConditionalUpdateMixin,
     CreateMixin,
@@ -60,8 +66,8 @@ def recommendation_overdue(today):
 
 
 class FindingFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=FindingStatus.choices)
-    severity = filters.MultipleChoiceFilter(choices=Severity.choices)
+    status = ChoicesFilter(choices=FindingStatus.choices)
+    severity = ChoicesFilter(choices=Severity.choices)
     agency = AgencyTreeFilter(field_names=["engagement__auditee"])
     year = YearFilter(
         field_name="created_at", help_text=gettext_lazy("The year the finding was recorded.")
@@ -101,10 +107,8 @@ class FindingViewSet(
 
 
 class RecommendationFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=RecommendationStatus.choices)
-    severity = filters.MultipleChoiceFilter(
-        field_name="finding__severity", choices=Severity.choices
-    )
+    status = ChoicesFilter(choices=RecommendationStatus.choices)
+    severity = ChoicesFilter(field_name="finding__severity", choices=Severity.choices)
     agency = AgencyTreeFilter(field_names=["engagement__auditee"])
     year = YearFilter(
         field_name="created_at", help_text=gettext_lazy("The year the recommendation was made.")
@@ -153,7 +157,7 @@ class RecommendationViewSet(
 
 
 class ResponseFilter(filters.FilterSet):
-    kind = filters.MultipleChoiceFilter(choices=ResponseKind.choices)
+    kind = ChoicesFilter(choices=ResponseKind.choices)
 
     class Meta:
         model = Response

@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from api.base.filters import AgencyTreeFilter, OverdueFilter, YearFilter
+from api.base.filters import AgencyTreeFilter, ChoicesFilter, OverdueFilter, YearFilter
 from api.base.parsers import StrictMultiPartParser
 from api.base.viewsets import (
     ConditionalUpdateMixin,
@@ -60,9 +60,9 @@ PUBLIC_ACTIONS = {"create", "track", "statistics"}
 
 
 class GrievanceFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=GrievanceStatus.choices)
+    status = ChoicesFilter(choices=GrievanceStatus.choices)
     category = filters.CharFilter(field_name="category__code")
-    escalation = filters.MultipleChoiceFilter(choices=Escalation.choices)
+    escalation = ChoicesFilter(choices=Escalation.choices)
     submitted_after = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_before = filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")
     agency = AgencyTreeFilter(field_names=["agency", "referred_agency"])

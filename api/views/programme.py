@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
+from api.base.filters import ChoicesFilter
 from api.base.viewsets import (
     ConditionalUpdateMixin,
     CreateMixin,
@@ -46,8 +47,8 @@ from programme.services import templates as template_services
 
 
 class ProcedureFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=ProcedureStatus.choices)
-    method = filters.MultipleChoiceFilter(choices=ProcedureMethod.choices)
+    status = ChoicesFilter(choices=ProcedureStatus.choices)
+    method = ChoicesFilter(choices=ProcedureMethod.choices)
     assignee = filters.ModelChoiceFilter(field_name="assignees", queryset=User.objects.all())
     finding = filters.ModelChoiceFilter(field_name="findings", queryset=Finding.objects.all())
     evidence = filters.ModelChoiceFilter(field_name="evidence", queryset=Evidence.objects.all())

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from api.base.filters import AgencyTreeFilter, YearFilter
+from api.base.filters import AgencyTreeFilter, ChoicesFilter, YearFilter
 from api.base.viewsets import HistoryMixin, ScopedViewSet, etag_for
 from api.serializers.reports import ReportRequestSerializer, ReportSerializer
 from audits.models import Engagement, Finding, Organization, Sanction
@@ -30,8 +30,8 @@ SUBJECTS = {
 
 
 class ReportFilter(filters.FilterSet):
-    kind = filters.MultipleChoiceFilter(choices=ReportKind.choices)
-    status = filters.MultipleChoiceFilter(choices=ReportStatus.choices)
+    kind = ChoicesFilter(choices=ReportKind.choices)
+    status = ChoicesFilter(choices=ReportStatus.choices)
     approved = filters.BooleanFilter(field_name="approved_at", lookup_expr="isnull", exclude=True)
     agency = AgencyTreeFilter(
         field_names=[

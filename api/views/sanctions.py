@@ -10,7 +10,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from api.base.filters import AgencyTreeFilter, OverdueFilter, YearFilter, amount_filters
+from api.base.filters import (
+    AgencyTreeFilter,
+    ChoicesFilter,
+    OverdueFilter,
+    YearFilter,
+    amount_filters,
+)
 from api.base.viewsets import (
     ConditionalUpdateMixin,
     CreateMixin,
@@ -37,8 +43,8 @@ def sanction_overdue(today):
 
 
 class SanctionFilter(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=SanctionStatus.choices)
-    kind = filters.MultipleChoiceFilter(choices=SanctionKind.choices)
+    status = ChoicesFilter(choices=SanctionStatus.choices)
+    kind = ChoicesFilter(choices=SanctionKind.choices)
     agency = AgencyTreeFilter(field_names=["engagement__auditee"])
     year = YearFilter(
         field_name="issued_on", help_text=gettext_lazy("The year the notice was issued.")
