@@ -22,8 +22,8 @@ def team_role(user, obj):
     engagement = _engagement(obj)
     cache = engagement.__dict__.setdefault("_team_role_cache", {})
     if user.pk not in cache:
-        member = engagement.members.filter(user=user).only("role").first()
-        cache[user.pk] = member.role if member else None
+        roles = engagement.members.filter(user=user).order_by().values_list("role", flat=True)
+        cache[user.pk] = roles.first()
     return cache[user.pk]
 
 

@@ -1,14 +1,50 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
 def save_tracked(obj: models.Model, *, by=None, reason: str = "") -> models.Model:
     """Validate and save a history-tracked object with its author and reason."""
-    obj.full_clean()
+    _full_clean(obj)
     obj._change_reason = reason
     if by is not None and getattr(by, "is_authenticated", False):
         obj._history_user = by
     obj.save()
     return obj
+
+
+def _full_clean(obj: models.Model) -> None:
+    """`full_clean()`, without a query per foreign key already loaded on `obj` (its row
+    exists); uniqueness and constraints are still checked on every field."""
+    errors = {}
+    try:
+        obj.clean_fields(exclude=_loaded_relations(obj))
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        obj.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    invalid = set(errors)  # as full_clean(): no uniqueness check on an invalid value
+    for check in (obj.validate_unique, obj.validate_constraints):
+        try:
+            check(exclude=invalid)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _loaded_relations(obj: models.Model) -> list[str]:
+    """Foreign keys whose row is already loaded on `obj` (read with it, or given as a
+    saved object): they exist, so `full_clean` need not query for each of them."""
+    return [
+        field.name
+        for field in obj._meta.concrete_fields
+        if field.many_to_one
+        and field.is_cached(obj)
+        and getattr(field.get_cached_value(obj), "pk", None) is not None
+        and field.get_cached_value(obj).pk == getattr(obj, field.attname)
+    ]
 
 
 def assign_fields(obj: models.Model, fields: dict, allowed: set[str]) -> list[str]:
