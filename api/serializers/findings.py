@@ -21,6 +21,16 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return super().get_queryset().visible_to(self.context["request"].user)
 
 
+class Row(dict):
+    """A `values()` row whose columns read as attributes (for a LightReadMixin plan)."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 class RecommendationBriefSerializer(LightReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Recommendation
@@ -104,9 +114,11 @@ class FindingSerializer(LightReadMixin, serializers.ModelSerializer):
         for finding_id, evidence_id in links.values_list("finding_id", "evidence_id"):
             evidence[finding_id].append(evidence_id)
         brief = RecommendationBriefSerializer()
+        columns = ["finding_id", *brief.Meta.fields]
+        rows = Recommendation.objects.filter(finding_id__in=ids).order_by("pk").values(*columns)
         recommendations = defaultdict(list)
-        for row in Recommendation.objects.filter(finding_id__in=ids).order_by("pk"):
-            recommendations[row.finding_id].append(brief.to_representation(row))
+        for row in rows:  # plain rows read as attributes: no model instance per row
+            recommendations[row["finding_id"]].append(brief.to_representation(Row(row)))
         for finding in findings:
             finding.evidence_ids = evidence[finding.pk]
             finding.recommendation_briefs = recommendations[finding.pk]
