@@ -210,6 +210,9 @@ class EngagementQuerySet(models.QuerySet):
         inside_ids = self.full_access_list(user)
         if full:
             return Q(**{f"{key}__in": inside_ids})
+        if role == Role.OVERSIGHT and not through:
+            condition = Q(status__in=OVERSIGHT_VISIBLE_STATUSES)  # the engagement's own
+            return condition | Q(pk__in=inside_ids) if inside_ids else condition
         if role == Role.OVERSIGHT:
             # A hashed set of ids, checked at the row's own scan before any costlier rule.
             reported = self.model.objects.filter(status__in=OVERSIGHT_VISIBLE_STATUSES)
@@ -277,6 +280,14 @@ class EngagementChildQuerySet(models.QuerySet):
         """`published()`, for rows already within `engagements` (the caller's)."""
         return self.published()
 
+    @staticmethod
+    def _issued_findings_within(engagements: Q):
+        """An agency's issued findings (a few hundred), to start a plan from: PostgreSQL
+        otherwise walks a whole list in its order, probing each row's finding, to find
+        the agency's rows among everyone's."""
+        findings = _model("Finding").objects
+        return findings.filter(engagements, status__in=PUBLISHED_FINDING_STATUSES)
+
     def full_access_for(self, user) -> Q | None:
         """True for rows whose whole engagement file the caller may read; None for a
         reader of the published file who may read no engagement in full."""
@@ -303,9 +314,7 @@ class EvidenceQuerySet(EngagementChildQuerySet):
         the agency's older ones. Oversight reads most engagements: it probes."""
         if user.effective_role != Role.AGENCY_RESPONDENT:
             return self.published()
-        issued = _model("Finding").objects.filter(
-            engagements, status__in=PUBLISHED_FINDING_STATUSES
-        )
+        issued = self._issued_findings_within(engagements)
         links = _model("Finding").evidence.through.objects.filter(finding__in=issued)
         return Q(pk__in=links.values("evidence_id"))
 
@@ -349,6 +358,12 @@ class FindingChildQuerySet(EngagementChildQuerySet):
 
     def published(self):
         return Q(finding__status__in=PUBLISHED_FINDING_STATUSES)
+
+    def published_within(self, engagements: Q, user) -> Q:
+        """For an agency: among its issued findings' ids, read from the findings' side."""
+        if user.effective_role != Role.AGENCY_RESPONDENT:
+            return self.published()
+        return Q(finding__in=self._issued_findings_within(engagements).values("pk"))
 
 
 def _engagement_visible_since(user, engagement):
