@@ -91,6 +91,12 @@ class Finding(models.Model):
                 name="finding_published_order",
             ),
             models.Index(fields=["response_due", "id"], name="finding_due_order"),
+            # `?ordering=-response_due` for them: drafts (no due date) sort first, unread.
+            models.Index(
+                fields=["response_due", "id"],
+                condition=models.Q(status__in=PUBLISHED_FINDING_STATUSES),
+                name="finding_published_due_order",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
