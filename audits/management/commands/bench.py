@@ -508,10 +508,17 @@ class Command(BaseCommand):
 
     def save(self, path):
         previous = json.loads(path.read_text()) if path.exists() else []
-        fresh = {(r["name"], r["caller"], r["scale"], r["database"]) for r in self.results}
-        kept = [
-            r for r in previous if (r["name"], r["caller"], r["scale"], r["database"]) not in fresh
-        ]
+        if self.only:  # a partial run replaces only the rows it measured
+            fresh = {(r["name"], r["caller"], r["scale"], r["database"]) for r in self.results}
+            kept = [
+                r
+                for r in previous
+                if (r["name"], r["caller"], r["scale"], r["database"]) not in fresh
+            ]
+        else:  # a whole run replaces its scale and database (no stale deep-page rows)
+            kept = [
+                r for r in previous if (r["scale"], r["database"]) != (self.scale, self.database)
+            ]
         rows = kept + self.results
         path.parent.mkdir(exist_ok=True)
         path.write_text(json.dumps(rows, indent=1) + "\n")
