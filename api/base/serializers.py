@@ -61,6 +61,16 @@ def _datetime_in(field):
     return convert
 
 
+class Row(dict):
+    """A `values()` row whose columns read as attributes (for a LightReadMixin plan)."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 class PreparedListSerializer(serializers.ListSerializer):
     """Lets the child read what its rows show for the whole page first (`prepare`)."""
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.base.serializers import LightReadMixin, PreparedListSerializer
+from api.base.serializers import LightReadMixin, PreparedListSerializer, Row
 from audits.models import Engagement, Evidence, Finding, Recommendation, Response
 from audits.models.findings import MAX_AMOUNT
 
@@ -19,16 +19,6 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.context["request"].user)
-
-
-class Row(dict):
-    """A `values()` row whose columns read as attributes (for a LightReadMixin plan)."""
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 class RecommendationBriefSerializer(LightReadMixin, serializers.ModelSerializer):

@@ -1,7 +1,9 @@
+from collections import defaultdict
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from api.base.serializers import LightReadMixin
+from api.base.serializers import LightReadMixin, PreparedListSerializer, Row
 from api.base.viewsets import TransitionSerializer
 from audits.choices import SettlementBasis
 from audits.models import Finding, PersonLiable, Sanction, SanctionPayment
@@ -9,7 +11,7 @@ from audits.models import Finding, PersonLiable, Sanction, SanctionPayment
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
-class LiabilitySerializer(serializers.ModelSerializer):
+class LiabilitySerializer(LightReadMixin, serializers.ModelSerializer):
     class Meta:
         model = PersonLiable
         fields = ["name", "position", "share_percent"]
@@ -21,7 +23,7 @@ class PersonsLiableField(serializers.ListField):
 
     child = serializers.CharField(max_length=200)
 
-    def get_attribute(self, instance):
+    def get_attribute(self, instance):  # a sanction not read through SanctionSerializer
         return [person.name for person in instance.liabilities.all()]
 
 
@@ -35,9 +37,11 @@ class SanctionSerializer(LightReadMixin, serializers.ModelSerializer):
     amount_settled = serializers.DecimalField(**MONEY, read_only=True)
     balance = serializers.DecimalField(**MONEY, read_only=True)
     matured_into = serializers.SerializerMethodField()
+    prepared_fields = {"persons_liable": "liability_names", "liabilities": "liability_rows"}
 
     class Meta:
         model = Sanction
+        list_serializer_class = PreparedListSerializer
         fields = [
             "id",
             "finding",
@@ -91,7 +95,21 @@ class SanctionSerializer(LightReadMixin, serializers.ModelSerializer):
             # A finding the caller may not see is as unknown as one that does not exist.
             self.fields["finding"].queryset = Finding.objects.visible_to(request.user)
 
+    def prepare(self, sanctions):
+        """The persons liable of a page's sanctions, in one query, as plain rows."""
+        columns = ["sanction_id", *LiabilitySerializer.Meta.fields]
+        rows = PersonLiable.objects.filter(sanction__in=[s.pk for s in sanctions])
+        liable = defaultdict(list)
+        for row in rows.order_by("pk").values(*columns):
+            liable[row["sanction_id"]].append(Row(row))
+        person = LiabilitySerializer()
+        for sanction in sanctions:
+            sanction.liability_names = [row.name for row in liable[sanction.pk]]
+            sanction.liability_rows = [person.to_representation(r) for r in liable[sanction.pk]]
+
     def get_matured_into(self, sanction) -> int | None:
+        if hasattr(sanction, "replacement_id"):  # annotated by the view
+            return sanction.replacement_id
         try:
             return sanction.matured_into.pk
         except Sanction.matured_into.RelatedObjectDoesNotExist:

@@ -1,4 +1,4 @@
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -82,7 +82,7 @@ class SanctionViewSet(
     HistoryMixin,
     ScopedViewSet,
 ):
-    queryset = Sanction.objects.select_related("matured_into").prefetch_related("liabilities")
+    queryset = Sanction.objects.all()  # the serializer reads a page's persons liable at once
     serializer_class = SanctionSerializer
     # Creating needs an SAI auditor's role; the service then wants a team auditor.
     write_roles = {Role.AUDITOR, Role.SUPERVISOR}
@@ -94,7 +94,10 @@ class SanctionViewSet(
     roles_guard_objects = False  # one object's moves and edits: decided by the services
 
     def get_queryset(self):
-        return selectors.sanctions_with_balance(super().get_queryset())
+        # The disallowance a matured suspension became: its id only, not the whole row.
+        replacement = Sanction.objects.filter(matured_from=OuterRef("pk")).values("pk")
+        sanctions = super().get_queryset().annotate(replacement_id=Subquery(replacement[:1]))
+        return selectors.sanctions_with_balance(sanctions)
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:

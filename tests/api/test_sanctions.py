@@ -387,6 +387,10 @@ def test_maturing_by_hand_issues_the_disallowance(world, leader):
     assert body["persons_liable"] == ["Engr. A. Cruz"]
     history = leader.get(f"{URL}{suspension.pk}/history/").json()
     assert history[0]["changes"] == [{"field": "status", "old": "issued", "new": "matured"}]
+    listed = {row["id"]: row for row in leader.get(URL).json()["results"]}  # the list agrees
+    assert listed[suspension.pk]["matured_into"] == replacement.pk
+    assert listed[replacement.pk]["persons_liable"] == ["Engr. A. Cruz"]
+    assert listed[replacement.pk]["liabilities"] == body["liabilities"]
 
 
 def test_payment_above_balance_is_400_and_nothing_saved(world, leader):
