@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from playwright.sync_api import expect
 
 from audits.choices import EngagementStatus, Role, TeamRole
 from audits.models import Evidence
@@ -31,7 +32,7 @@ def open_filing_page(page, live_server, login, user, engagement):
     camera = page.locator("input[type=file][name=file]")
     assert camera.get_attribute("accept") == "image/*"
     assert camera.get_attribute("capture") == "environment"
-    page.wait_for_function("document.querySelector('[name=latitude]').value !== ''")
+    expect(page.locator("[name=latitude]")).not_to_have_value("")
     return camera
 
 
@@ -74,9 +75,7 @@ def test_offline_the_item_is_kept_on_the_phone_and_sent_when_reopened_online(
     phone_page.context.set_offline(True)
     choose_photo(phone_page, camera, "Filed with no signal")
     phone_page.locator("#queue-list [data-queued]").wait_for()
-    phone_page.wait_for_function(
-        "document.getElementById('upload-status').textContent.includes('No connection')"
-    )
+    expect(phone_page.locator("#upload-status")).to_contain_text("No connection")
     assert not Evidence.objects.exists()
     # The item survives closing the page: it lives in IndexedDB, not in the page. The page
     # is closed while still offline, so no upload is in flight when the signal returns.
@@ -86,7 +85,7 @@ def test_offline_the_item_is_kept_on_the_phone_and_sent_when_reopened_online(
     reopened = context.new_page()
     reopened.goto(filing_url)
     reopened.locator("#filed-link").wait_for()
-    reopened.wait_for_function("document.querySelectorAll('#queue-list li').length === 0")
+    expect(reopened.locator("#queue-list li")).to_have_count(0)
     evidence = Evidence.objects.get()
     assert evidence.sha256 == PHOTO_SHA256 == stored_sha256(evidence)
     assert evidence.description == "Filed with no signal"
@@ -142,11 +141,11 @@ def test_a_refused_item_stays_on_the_phone_and_goes_through_on_send_again(
 
     phone_page.once("dialog", dismiss)
     item.locator("button.remove").click()
-    phone_page.wait_for_function("document.querySelectorAll('#queue-list li').length === 1")
+    expect(phone_page.locator("#queue-list li")).to_have_count(1)
     assert asked and "exists nowhere else" in asked[0]
     item.locator("button.send-again").click()
     phone_page.locator("#filed-link").wait_for()
-    phone_page.wait_for_function("document.querySelectorAll('#queue-list li').length === 0")
+    expect(phone_page.locator("#queue-list li")).to_have_count(0)
     evidence = Evidence.objects.get()
     assert evidence.sha256 == PHOTO_SHA256 == stored_sha256(evidence)
     assert evidence.description == "Refused once"
@@ -164,7 +163,7 @@ def test_the_same_photo_again_counts_as_already_filed(phone_page, live_server, l
     camera.set_input_files({"name": "IMG_2.jpg", "mimeType": "image/jpeg", "buffer": PHOTO})
     phone_page.eval_on_selector("#evidence-form", "form => form.requestSubmit()")
     phone_page.locator("#filed-link").wait_for()
-    phone_page.wait_for_function("document.querySelectorAll('#queue-list li').length === 0")
+    expect(phone_page.locator("#queue-list li")).to_have_count(0)
     status = phone_page.inner_text("#upload-status")
     assert f"already filed as #{first.pk}" in status
     assert Evidence.objects.count() == 1
@@ -180,5 +179,5 @@ def test_409_and_429_are_retried_like_a_lost_connection(
     choose_photo(phone_page, camera, f"Answered {status} once")
     phone_page.locator("#filed-link").wait_for()  # the backoff retried it by itself
     assert calls and phone_page.locator("button.send-again").count() == 0
-    phone_page.wait_for_function("document.querySelectorAll('#queue-list li').length === 0")
+    expect(phone_page.locator("#queue-list li")).to_have_count(0)
     assert Evidence.objects.get().sha256 == PHOTO_SHA256

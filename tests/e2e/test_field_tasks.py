@@ -6,6 +6,7 @@ import datetime
 import hashlib
 
 import pytest
+from playwright.sync_api import expect
 
 from audits.choices import EngagementStatus, Role, TeamRole
 from audits.models import Evidence
@@ -78,7 +79,7 @@ def test_a_volunteer_files_evidence_offline_against_a_task_and_marks_it_done(
     page.click("#file-evidence")
     page.wait_for_url(f"**/engagements/{engagement.pk}/evidence/new/?procedure={sooner.pk}")
     assert "Measure the riprap" in page.inner_text("#filing-for-task")
-    page.wait_for_function("document.querySelector('[name=latitude]').value !== ''")
+    expect(page.locator("[name=latitude]")).not_to_have_value("")
     assert fits_the_screen(page)
 
     # No signal: the photo is kept on the phone.

@@ -56,7 +56,7 @@ def test_cso_volunteer_files_a_photo_on_a_360px_phone(
 
     button.tap()
     page.wait_for_url(f"**/engagements/{engagement.pk}/evidence/new/")
-    page.wait_for_function("document.querySelector('[name=latitude]').value !== ''")
+    expect(page.locator("[name=latitude]")).not_to_have_value("")
     no_sideways_scroll(page)
     page.select_option("select[name=kind]", "photo")
     page.fill("textarea[name=description]", "Dike segment 3, cracks after the rain")
