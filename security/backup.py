@@ -11,6 +11,7 @@ Archive layout (a gzipped tar):
     media/<path under MEDIA_ROOT> the files, byte for byte
 """
 
+import datetime
 import hashlib
 import io
 import json
@@ -24,6 +25,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -97,6 +99,18 @@ def media_files(root: Path):
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Times to the microsecond. DjangoJSONEncoder rounds them down to the millisecond,
+    so a restored history row's timestamp was not the one recorded (and 1 time in 1,000
+    a value with no milliseconds left came back written differently)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 def backup_write(path: Path) -> Manifest:
     """Write the archive to `path` in one consistent read of the database."""
     manifest = Manifest(created=timezone.now().isoformat())
@@ -106,7 +120,8 @@ def backup_write(path: Path) -> Manifest:
             manifest.tables[_label(model)] = _rows(model).count()
             if model._meta.auto_created:
                 continue
-            data = serializers.serialize("json", _rows(model).iterator(chunk_size=2000)).encode()
+            rows = _rows(model).iterator(chunk_size=2000)
+            data = serializers.serialize("json", rows, cls=ExactJSONEncoder).encode()
             _add_bytes(archive, f"data/{_label(model)}.json", data, manifest)
         for file_path in media_files(media_root):
             member = "media/" + file_path.relative_to(media_root).as_posix()

@@ -3,6 +3,7 @@ backed up from SQLite and restored into a fresh SQLite and a fresh PostgreSQL da
 and every row and every byte is compared. A tampered archive or a non-empty target is
 refused and changes nothing."""
 
+import datetime
 import io
 import json
 import os
@@ -14,6 +15,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.utils.dateparse import parse_datetime
+
+from security.backup import ExactJSONEncoder
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_SERVER = os.environ.get("BACKUP_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -182,3 +186,12 @@ def test_a_target_that_is_not_empty_is_refused(demo, tmp_path, empty_sqlite):
     again = manage(env, "restore", str(archive), check=False)
     assert again.returncode != 0 and "not empty" in again.stderr
     assert differences(rows(env, folder), source_rows) == []
+
+
+def test_times_are_kept_to_the_microsecond():
+    """A history row's timestamp is evidence: the archive keeps it exactly (Django's own
+    JSON rounds it to the millisecond, and writes .000123 s back as a whole second)."""
+    for microsecond in (0, 123, 456789):
+        moment = datetime.datetime(2026, 11, 26, 1, 2, 3, microsecond, tzinfo=datetime.UTC)
+        text = json.loads(json.dumps(moment, cls=ExactJSONEncoder))
+        assert parse_datetime(text) == moment
