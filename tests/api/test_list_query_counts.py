@@ -136,3 +136,21 @@ def test_engagement_history_with_many_team_changes(django_assert_num_queries):
         )
     with django_assert_num_queries(count):
         assert len(history()) == before + 40
+
+
+@pytest.mark.parametrize("actor", ["agency_respondent", "oversight"])
+def test_a_reader_of_the_published_file_reads_each_visibility_list_once(actor):
+    """The ids a rule reads first (an agency's engagements, the engagements a reader may
+    read in full) are read once per request, although the list, its count and a filter
+    naming an engagement all apply the rule."""
+    world = build_world(status=EngagementStatus.FOLLOW_UP)
+    client = client_for(User.objects.get(pk=world.users[actor].pk))
+    path = f"/api/v1/findings/?engagement={world.engagement.pk}&status=issued"
+    with CaptureQueriesContext(connection) as measured:
+        assert client.get(path).status_code == 200
+    memberships = [
+        query["sql"]
+        for query in measured.captured_queries
+        if query["sql"].lstrip("(").startswith('SELECT "audits_engagementmember"')
+    ]
+    assert len(memberships) == len(set(memberships)) >= 1
