@@ -4,6 +4,7 @@ workflow as `sanction_transition` checks it, and all are saved with their histor
 bulk. A row the workflow refuses stays where it is and is reported."""
 
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,12 @@ from simple_history.utils import bulk_create_with_history
 from audits.choices import SanctionKind, SanctionStatus
 from audits.models import PersonLiable, Sanction, SanctionPayment
 from audits.services.common import save_tracked_in_bulk
-from audits.services.sanctions import _unique_reference, sanction_deadlines
+from audits.services.sanctions import (
+    _unique_reference,
+    carried_liabilities,
+    replacement_references,
+    replacing_disallowance,
+)
 from audits.workflows import SANCTION_WORKFLOW
 
 # "-ND", "-ND2" … tried in one read; past them (never seen) one read per candidate.
@@ -105,19 +111,11 @@ def _replacing_disallowances(moved: Moved, *, today: datetime.date) -> dict:
         .values_list("sanction_id", "total")
     )
     references = _free_references([s.reference for s in suspensions])
-    deadlines = sanction_deadlines(SanctionKind.DISALLOWANCE, today)
     replacements = {}
     for suspension, reference in zip(suspensions, references, strict=True):
-        disallowance = Sanction(
-            finding_id=suspension.finding_id,
-            engagement_id=suspension.engagement_id,
-            kind=SanctionKind.DISALLOWANCE,
-            reference=reference,
-            amount=suspension.amount - paid.get(suspension.pk, Decimal("0")),
-            issued_on=today,
-            received_on=today,
-            matured_from=suspension,
-            **deadlines,
+        unpaid = suspension.amount - paid.get(suspension.pk, Decimal("0"))
+        disallowance = replacing_disallowance(
+            suspension, reference=reference, unpaid=unpaid, today=today
         )
         try:  # uniqueness was settled above in one read; the related rows exist
             disallowance.full_clean(
@@ -128,17 +126,16 @@ def _replacing_disallowances(moved: Moved, *, today: datetime.date) -> dict:
         except ValidationError as error:
             moved.refusals.append(f"{suspension.reference}: {error}")
             continue
-        disallowance._change_reason = _("Issued when suspension %(reference)s matured") % {
-            "reference": suspension.reference
-        }
         replacements[suspension.pk] = disallowance
     return replacements
 
 
 def _free_references(bases: list[str]) -> list[str]:
-    """A free `<base>-ND`, `-ND2` … for each base, in one read."""
-    suffixes = ["-ND"] + [f"-ND{number}" for number in range(2, REFERENCE_TRIES + 1)]
-    candidates = {base: [base[: 60 - len(s)] + s for s in suffixes] for base in bases}
+    """A free replacement reference for each base, in one read."""
+    candidates = {
+        base: list(itertools.islice(replacement_references(base), REFERENCE_TRIES))
+        for base in bases
+    }
     every = [c for options in candidates.values() for c in options]
     taken = set(Sanction.objects.filter(reference__in=every).values_list("reference", flat=True))
     chosen = []
@@ -151,19 +148,13 @@ def _free_references(bases: list[str]) -> list[str]:
 
 
 def _carry_over_liabilities(replacements: dict) -> None:
-    rows = defaultdict(list)
-    for row in PersonLiable.objects.filter(sanction_id__in=list(replacements)).order_by("pk"):
-        rows[row.sanction_id].append(row)
-    carried = []
-    for suspension_id, disallowance in replacements.items():
-        for row in rows[suspension_id]:
-            copy = PersonLiable(
-                sanction=disallowance,
-                name=row.name,
-                position=row.position,
-                share_percent=row.share_percent,
-            )
-            copy._change_reason = _("Carried over from the suspension")
-            carried.append(copy)
+    persons = defaultdict(list)
+    for person in PersonLiable.objects.filter(sanction_id__in=list(replacements)).order_by("pk"):
+        persons[person.sanction_id].append(person)
+    carried = [
+        copy
+        for suspension_id, disallowance in replacements.items()
+        for copy in carried_liabilities(persons[suspension_id], disallowance)
+    ]
     if carried:
         bulk_create_with_history(carried, PersonLiable, batch_size=500)

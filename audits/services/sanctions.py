@@ -20,6 +20,7 @@ Decisions worth knowing:
 """
 
 import datetime
+import itertools
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -117,14 +118,20 @@ def _save_liabilities(sanction: Sanction, rows: list[PersonLiable], *, by, reaso
         save_tracked(row, by=by, reason=reason)
 
 
+def replacement_references(base: str):
+    """The references a suspension's replacing disallowance may take, in the order tried:
+    `<base>-ND`, `<base>-ND2` … (the base shortened to keep within 60 characters)."""
+    for number in itertools.count(1):
+        suffix = "-ND" if number == 1 else f"-ND{number}"
+        yield base[: 60 - len(suffix)] + suffix
+
+
 def _unique_reference(base: str) -> str:
-    suffix, number = "-ND", 1
-    while True:
-        candidate = base[: 60 - len(suffix)] + suffix
-        if not Sanction.objects.filter(reference=candidate).exists():
-            return candidate
-        number += 1
-        suffix = f"-ND{number}"
+    return next(
+        candidate
+        for candidate in replacement_references(base)
+        if not Sanction.objects.filter(reference=candidate).exists()
+    )
 
 
 def _check_notice_dates(finding, *, issued_on, received_on, today) -> None:
@@ -257,30 +264,53 @@ def _amount_paid(sanction: Sanction) -> Decimal:
     return total or Decimal("0")
 
 
-def _issue_replacing_disallowance(suspension: Sanction, *, by, today) -> Sanction:
+def replacing_disallowance(suspension: Sanction, *, reference: str, unpaid, today, by=None):
+    """The disallowance a matured suspension becomes (not saved): for what is still unpaid
+    on it, issued and received `today`, with its appeal clock and its history reason."""
     disallowance = Sanction(
         finding_id=suspension.finding_id,
         engagement_id=suspension.engagement_id,
         kind=SanctionKind.DISALLOWANCE,
-        reference=_unique_reference(suspension.reference),
-        amount=suspension.amount - _amount_paid(suspension),
+        reference=reference,
+        amount=unpaid,
         issued_on=today,
         received_on=today,
         matured_from=suspension,
         issued_by=by,
         **sanction_deadlines(SanctionKind.DISALLOWANCE, today),
     )
-    save_tracked(
-        disallowance,
+    disallowance._change_reason = _("Issued when suspension %(reference)s matured") % {
+        "reference": suspension.reference
+    }
+    return disallowance
+
+
+def carried_liabilities(persons, disallowance: Sanction) -> list[PersonLiable]:
+    """The suspension's persons liable, copied onto its disallowance (not saved)."""
+    carried = []
+    for person in persons:
+        copy = PersonLiable(
+            sanction=disallowance,
+            name=person.name,
+            position=person.position,
+            share_percent=person.share_percent,
+        )
+        copy._change_reason = _("Carried over from the suspension")
+        carried.append(copy)
+    return carried
+
+
+def _issue_replacing_disallowance(suspension: Sanction, *, by, today) -> Sanction:
+    disallowance = replacing_disallowance(
+        suspension,
+        reference=_unique_reference(suspension.reference),
+        unpaid=suspension.amount - _amount_paid(suspension),
+        today=today,
         by=by,
-        reason=_("Issued when suspension %(reference)s matured")
-        % {"reference": suspension.reference},
     )
-    rows = [
-        PersonLiable(name=row.name, position=row.position, share_percent=row.share_percent)
-        for row in suspension.liabilities.all()
-    ]
-    _save_liabilities(disallowance, rows, by=by, reason=_("Carried over from the suspension"))
+    save_tracked(disallowance, by=by, reason=disallowance._change_reason)
+    for person in carried_liabilities(suspension.liabilities.all(), disallowance):
+        save_tracked(person, by=by, reason=person._change_reason)
     return disallowance
 
 
