@@ -81,7 +81,13 @@ class PreparedListSerializer(serializers.ListSerializer):
 
 
 class LightReadMixin:
-    """For a ModelSerializer: the same representation, read with less work per row."""
+    """For a ModelSerializer: the same representation, read with less work per row.
+
+    The read plan is worked out once per class, from a serializer built without a
+    context: a LightReadMixin serializer's readable fields may not depend on the request
+    (their querysets, `read_only` and other write-side settings may). Each instance binds
+    the plan (a method field to itself, a time to the current zone) without building its
+    fields; only a field no fast path covers makes it build them, as DRF would."""
 
     # field name → the instance attribute `prepare()` sets, already in its JSON form
     prepared_fields: dict[str, str] = {}
@@ -89,61 +95,126 @@ class LightReadMixin:
     def prepare(self, instances: list) -> None:
         """Set `prepared_fields` on each instance, in a few queries for all of them."""
 
-    def _read_plan(self):
-        plan = getattr(self, "_light_plan", None)
+    @classmethod
+    def _class_plan(cls):
+        plan = cls.__dict__.get("_light_class_plan")
         if plan is None:
-            model = self.Meta.model
-            plan = [
-                (field.field_name, *self._fast_path(field, model), field)
-                for field in self._readable_fields
+            template = cls()
+            plan = tuple(
+                (field.field_name, *template._fast_path(field, cls.Meta.model))
+                for field in template._readable_fields
+            )
+            cls._light_class_plan = plan
+        return plan
+
+    def _read_plan(self):
+        plan = self.__dict__.get("_light_plan")
+        if plan is None:
+            plan = self._light_plan = [
+                (name, attribute, bind(self)) for name, attribute, bind in self._class_plan()
             ]
-            self._light_plan = plan
         return plan
 
     def _fast_path(self, field, model):
-        """(attribute name, converter) when the output is the attribute, else (None, None)."""
+        """(attribute, bind): `bind(serializer)` gives the function that turns the
+        attribute's value (the instance itself when attribute is None) into JSON."""
         if field.field_name in self.prepared_fields:
-            return self.prepared_fields[field.field_name], _identity
+            return self.prepared_fields[field.field_name], _constant(_identity)
+        if isinstance(field, serializers.SerializerMethodField):
+            return None, lambda serializer: getattr(serializer, field.method_name)
         if len(field.source_attrs) != 1 or field.source == "*":
-            return None, None
+            return None, _drf_reader(field.field_name)
         source = field.source_attrs[0]
         try:
             model_field = model._meta.get_field(source)
-        except FieldDoesNotExist:  # a property or another attribute: DRF reads it
-            return None, None
+        except FieldDoesNotExist:  # a property or an annotation: read as it is
+            bind = _plain_converter(field)
+            if bind is None:
+                return None, _drf_reader(field.field_name)
+            if isinstance(getattr(model, source, None), property):
+                return source, bind
+            return None, _attribute_reader(field, source, bind)
         if isinstance(field, relations.PrimaryKeyRelatedField):
-            if field.pk_field is None and model_field.many_to_one:
-                return model_field.attname, _identity
-            return None, None
-        if model_field.is_relation:
-            return None, None
-        if isinstance(field, drf.BooleanField):
-            return source, _boolean
-        if isinstance(field, drf.IntegerField):
-            return source, _integer
-        if isinstance(field, drf.DateTimeField):
-            return source, _datetime_in(field)
-        if isinstance(field, drf.DateField):
-            output_format = getattr(field, "format", api_settings.DATE_FORMAT)
-            if isinstance(output_format, str) and output_format.lower() == drf.ISO_8601:
-                return source, _date
-            return None, None
-        if isinstance(field, _AS_IS) and not isinstance(field, drf.MultipleChoiceField):
-            return source, _as_is
-        return None, None
+            if field.pk_field is None and model_field.concrete:  # a foreign key's own id
+                return model_field.attname, _constant(_identity)
+        elif not model_field.is_relation:
+            bind = _plain_converter(field)
+            if bind is not None:
+                return source, bind
+        return None, _drf_reader(field.field_name)
 
     def to_representation(self, instance, prepared=False):
         if self.prepared_fields and not prepared:
             self.prepare([instance])  # a row on its own (a detail, a write): read afresh
         representation = {}
-        for name, attribute, convert, field in self._read_plan():
-            if attribute is not None:
-                representation[name] = convert(getattr(instance, attribute))
-                continue
+        for name, attribute, read in self._read_plan():
+            value = read(instance if attribute is None else getattr(instance, attribute))
+            if value is not _SKIP:
+                representation[name] = value
+        return representation
+
+
+_SKIP = object()
+
+
+def _constant(convert):
+    return lambda serializer: convert
+
+
+def _plain_converter(field):
+    """`bind` for a field whose JSON depends only on the value and the field's own
+    settings, or None."""
+    if isinstance(field, drf.BooleanField):
+        return _constant(_boolean)
+    if isinstance(field, drf.IntegerField):
+        return _constant(_integer)
+    if isinstance(field, drf.DecimalField):  # its own digits and rounding, nothing else
+        return _constant(lambda value: None if value is None else field.to_representation(value))
+    if isinstance(field, drf.DateTimeField):
+        return lambda serializer: _datetime_in(field)  # the zone current for this instance
+    if isinstance(field, drf.DateField):
+        output_format = getattr(field, "format", api_settings.DATE_FORMAT)
+        if isinstance(output_format, str) and output_format.lower() == drf.ISO_8601:
+            return _constant(_date)
+        return None
+    if isinstance(field, _AS_IS) and not isinstance(field, drf.MultipleChoiceField):
+        return _constant(_as_is)
+    return None
+
+
+def _attribute_reader(field, source, bind):
+    """`bind` for an attribute the model does not declare (an annotation of the view's
+    queryset): read as it is where the row has it, else through DRF (which skips it)."""
+
+    def bind_reader(serializer):
+        convert = bind(serializer)
+
+        def read(instance):
+            value = getattr(instance, source, _SKIP)
+            if value is _SKIP or callable(value):
+                return _drf_reader(field.field_name)(serializer)(instance)
+            return convert(value)
+
+        return read
+
+    return bind_reader
+
+
+def _drf_reader(name):
+    """`bind` for any other field: read through the serializer's own bound field, as DRF
+    does (the serializer then builds its fields, once)."""
+
+    def bind(serializer):
+        field = serializer.fields[name]
+
+        def read(instance):
             try:
                 value = field.get_attribute(instance)
             except SkipField:
-                continue
+                return _SKIP
             empty = value.pk if isinstance(value, PKOnlyObject) else value
-            representation[name] = None if empty is None else field.to_representation(value)
-        return representation
+            return None if empty is None else field.to_representation(value)
+
+        return read
+
+    return bind

@@ -88,12 +88,13 @@ class SanctionSerializer(LightReadMixin, serializers.ModelSerializer):
             "reference": {"validators": []},
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def get_fields(self):
+        fields = super().get_fields()
         request = self.context.get("request")
         if request is not None:
             # A finding the caller may not see is as unknown as one that does not exist.
-            self.fields["finding"].queryset = Finding.objects.visible_to(request.user)
+            fields["finding"].queryset = Finding.objects.visible_to(request.user)
+        return fields
 
     def prepare(self, sanctions):
         """The persons liable of a page's sanctions, in one query, as plain rows."""
