@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.base.serializers import LightReadMixin, PreparedListSerializer, Row
-from audits.models import Engagement, Evidence, Finding, Recommendation, Response
+from audits.models import (
+    Engagement,
+    Evidence,
+    Finding,
+    Recommendation,
+    Response,
+    ResponseAttachment,
+)
 from audits.models.findings import MAX_AMOUNT
 
 UNKNOWN_ENGAGEMENT = _("Unknown engagement: no engagement with id {pk_value}.")
@@ -173,9 +180,11 @@ class ResponseSerializer(LightReadMixin, serializers.ModelSerializer):
     files = serializers.ListField(
         child=serializers.FileField(), write_only=True, required=False, max_length=10
     )
+    prepared_fields = {"attachments": "attachment_rows"}
 
     class Meta:
         model = Response
+        list_serializer_class = PreparedListSerializer
         fields = [
             "id",
             "finding",
@@ -189,3 +198,13 @@ class ResponseSerializer(LightReadMixin, serializers.ModelSerializer):
             "files",
         ]
         read_only_fields = ["finding", "engagement", "author", "created_at"]
+
+    def prepare(self, responses):
+        """The attachments of a page's responses, in one query, as plain rows."""
+        columns = ["response_id", *AttachmentSerializer._declared_fields]
+        rows = ResponseAttachment.objects.filter(response__in=[r.pk for r in responses])
+        attached = defaultdict(list)
+        for row in rows.order_by("pk").values(*columns):
+            attached[row.pop("response_id")].append(row)
+        for response in responses:
+            response.attachment_rows = attached[response.pk]

@@ -78,7 +78,7 @@ class TokenView(APIView):
 class OrganizationViewSet(
     mixins.ListModelMixin, CreateMixin, ConditionalUpdateMixin, ScopedViewSet
 ):
-    queryset = Organization.objects.select_related("parent")
+    queryset = Organization.objects.all()  # `parent` shows as an id: no join
     serializer_class = OrganizationSerializer
     write_roles = can.ORGANIZATION_WRITERS
     filterset_fields = ["kind", "parent"]
@@ -96,7 +96,7 @@ class OrganizationViewSet(
 
 
 class UserViewSet(mixins.ListModelMixin, CreateMixin, ConditionalUpdateMixin, ScopedViewSet):
-    queryset = User.objects.select_related("organization")
+    queryset = User.objects.all()  # the list shows the organisation's id only: no join
     serializer_class = UserSerializer
     write_roles = can.USER_WRITERS
     filterset_fields = ["role", "organization"]

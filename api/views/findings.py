@@ -174,7 +174,7 @@ def _finding_id(value) -> int:
 
 
 class ResponseViewSet(UploadLimitMixin, mixins.ListModelMixin, HistoryMixin, ScopedViewSet):
-    queryset = Response.objects.prefetch_related("attachments")
+    queryset = Response.objects.all()
     serializer_class = ResponseSerializer
     write_roles = RESPONDING_ROLES
     filterset_class = ResponseFilter
