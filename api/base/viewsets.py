@@ -112,15 +112,36 @@ class ServiceWriteMixin:
 
 
 class ConditionalUpdateMixin:
-    """PUT/PATCH through `perform_update`, guarded by If-Match, in one transaction."""
+    """PUT/PATCH through `perform_update`, guarded by If-Match, in one transaction.
+
+    The object is read under a row lock, so a write committed while we waited makes the
+    tag stale. A view whose queryset cannot be locked as it is read (DISTINCT, GROUP BY)
+    sets `lock_as_read = False`: its object is then read, locked and read again."""
+
+    lock_as_read = True
+    _locking = False
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.select_for_update(of=("self",)) if self._locking else queryset
+
+    def locked_object(self):
+        if not self.lock_as_read:
+            instance = self.get_object()
+            type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
+            instance.refresh_from_db()
+            return instance
+        self._locking = True
+        try:
+            return self.get_object()
+        finally:
+            self._locking = False
 
     def update(self, request, *args, partial=False, **kwargs):
         with transaction.atomic():
-            instance = self.get_object()
-            type(instance)._default_manager.select_for_update().filter(pk=instance.pk).first()
-            # Re-read under the lock: a write committed while we waited makes the tag stale.
-            instance.refresh_from_db()
-            check_if_match(request, etag_for(self.representation(instance)))
+            instance = self.locked_object()
+            if request.headers.get("If-Match"):  # without one, no tag to compare
+                check_if_match(request, etag_for(self.representation(instance)))
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             self.perform_update(serializer)

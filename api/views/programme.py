@@ -82,6 +82,7 @@ class ProcedureViewSet(
     create_service = staticmethod(services.procedure_create)
     update_service = staticmethod(services.procedure_update)
     transition_service = staticmethod(services.procedure_transition)
+    lock_as_read = False  # counted with DISTINCT
 
     def get_queryset(self):
         return with_counts(super().get_queryset()).distinct()

@@ -371,3 +371,26 @@ def test_detail_and_history_cost_the_same_for_2_and_50_recommendations_and_versi
         assert response.status_code == 200
     assert len(client.get(f"{URL}{big.pk}/").json()["recommendations"]) == 50
     assert len(client.get(f"{URL}{big.pk}/history/").json()) > 50
+
+
+def test_a_patch_reads_its_finding_once_under_its_lock(world):
+    """The view reads the finding under a row lock (no second read to lock it, no third
+    to refresh it; the service reads it once more, under its own lock), and reads its
+    lists for a tag only when If-Match asks for one."""
+    finding = make_finding(world)
+    url = f"{URL}{finding.pk}/"
+    client = leader(world)
+
+    def patch(title, **headers):
+        connection.queries_log.clear()  # a full log (a bounded deque) would count nothing
+        with CaptureQueriesContext(connection) as captured:
+            assert client.patch(url, {"title": title}, **headers).status_code == 200
+        return [query["sql"] for query in captured.captured_queries]
+
+    plain = patch("One")
+    finding_reads = [sql for sql in plain if sql.startswith('SELECT "audits_finding"."id"')]
+    assert len(finding_reads) == 2
+    if connection.features.has_select_for_update:
+        assert all("FOR UPDATE" in sql for sql in finding_reads)
+    tagged = patch("Two", HTTP_IF_MATCH=client.get(url).headers["ETag"])
+    assert len(tagged) == len(plain) + 2  # its evidence and recommendations, for the tag
