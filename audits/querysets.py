@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 
 from audits.choices import EngagementStatus, FindingStatus, OrganizationKind, Role
@@ -75,21 +75,29 @@ def _is_blind(user) -> bool:
 
 class OrganizationQuerySet(models.QuerySet):
     def subtree_of(self, organization_id):
-        """The organisation and everything below it, as one query (no recursion in Python)."""
+        """The organisation and everything below it."""
         return self.filter(pk__in=self.subtree_ids(organization_id))
 
-    def subtree_ids(self, organization_id):
-        """The ids of `subtree_of`, as one subquery: a UNION of the levels, each an index
-        lookup on parent_id (OR-ed joins of the table with itself scan every row)."""
-        from audits.models.organizations import MAX_ORGANIZATION_DEPTH
+    def subtree_ids(self, organization_id) -> list[int]:
+        """The ids of `subtree_of`, read first as a list (once per request: see
+        `reads_once`) by a recursive walk down `parent_id`, an index lookup per level.
+        As a subquery PostgreSQL cannot estimate its size and hash-joins whole tables
+        against it; given the ids it looks their rows up. Written as SQL because the ORM
+        has no recursive query; the text runs on SQLite and PostgreSQL. UNION, not UNION
+        ALL: a cycle, which validation forbids, could not make it loop."""
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        sql = (
+            f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s UNION "
+            f"SELECT child.id FROM {table} child JOIN subtree ON child.parent_id = subtree.id) "
+            f"SELECT id FROM subtree ORDER BY id"
+        )
 
-        level = self.model.objects.filter(pk=organization_id).values("pk")
-        levels = [level]
-        for _level in range(MAX_ORGANIZATION_DEPTH - 1):
-            level = self.model.objects.filter(parent_id__in=level).values("pk")
-            levels.append(level)
-        first, *rest = [level.order_by() for level in levels]
-        return first.union(*rest)
+        def read():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [organization_id])
+                return [row[0] for row in cursor.fetchall()]
+
+        return _read_once(("subtree", organization_id), read)
 
     def visible_to(self, user):
         """Organisations are public directory data for anyone logged in."""
@@ -205,8 +213,8 @@ class EngagementQuerySet(models.QuerySet):
                 **{f"{key}__in": self._granted_ids(user)}
             )
         if not self.reads_published_only(user):
-            inside = Q(**{f"{key}__in": self.full_access_ids(user)})
-            return inside if full else Q(**{f"{key}__in": self.visible_ids(user)})
+            ids = self.full_access_ids(user) if full else self.visible_ids(user)
+            return Q(**{f"{key}__in": ids})
         inside_ids = self.full_access_list(user)
         if full:
             return Q(**{f"{key}__in": inside_ids})
@@ -360,9 +368,15 @@ class FindingChildQuerySet(EngagementChildQuerySet):
         return Q(finding__status__in=PUBLISHED_FINDING_STATUSES)
 
     def published_within(self, engagements: Q, user) -> Q:
-        """For an agency: among its issued findings' ids, read from the findings' side."""
+        """For an agency: among its issued findings' ids, read from the findings' side.
+        For oversight (most engagements): at or below the newest engagement with an
+        issued finding, a bound that changes no result but lets a list in engagement
+        order start there, instead of stepping over the rows of every newer engagement
+        (still in planning or fieldwork: a whole season's drafts at national scale)."""
         if user.effective_role != Role.AGENCY_RESPONDENT:
-            return self.published()
+            issued = _model("Finding").objects.filter(status__in=PUBLISHED_FINDING_STATUSES)
+            newest = issued.order_by("-engagement_id").values("engagement_id")[:1]
+            return self.published() & Q(engagement_id__lte=models.Subquery(newest))
         return Q(finding__in=self._issued_findings_within(engagements).values("pk"))
 
 

@@ -85,7 +85,8 @@ def due_items(findings, sanctions, *, today: datetime.date) -> list[DueItem]:
 @reads_once()
 def awaiting_agency(user, *, today: datetime.date | None = None) -> list[DueItem]:
     """What an agency respondent has to answer, settle or may appeal, soonest first.
-    Four queries whatever the number of items (two read the agency's engagements)."""
+    Five queries whatever the number of items (three read the agency's engagements: its
+    subtree, the engagements it may read in full, and those published to it)."""
     if not user.has_role(Role.AGENCY_RESPONDENT):
         return []
     today = today or timezone.localdate()

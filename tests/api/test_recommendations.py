@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audits.choices import EngagementStatus, FindingStatus, RecommendationStatus, TeamRole
 from audits.models import Finding, Recommendation
+from audits.services.findings import finding_transition
 from tests.api.matrix import EndpointMatrix
 from tests.api.test_findings import AGENCY, SAI_AND_TEAM
 from tests.conftest import client_for
@@ -146,3 +147,28 @@ def test_list_costs_the_same_for_2_and_50(world, django_assert_num_queries):
     with django_assert_num_queries(len(small)):
         response = client.get(URL, {"page_size": 200})
     assert len(response.json()["results"]) == 51  # and the one it was issued with
+
+
+def test_oversight_reads_issued_rows_below_newer_engagements_with_drafts_only():
+    """Oversight's list starts at the newest engagement with an issued finding (a bound
+    that lets it skip newer engagements' drafts): rows below it all show, and a newer
+    engagement's rows show as soon as one of its findings is issued."""
+    world = build_world(status=EngagementStatus.REPORTING)
+    issued = add_recommendation(world, make_finding(world, FindingStatus.ISSUED), "Older")
+    newer = EngagementFactory(
+        sai=world.sai, auditee=world.agency, status=EngagementStatus.REPORTING
+    )
+    MemberFactory(engagement=newer, user=world.users["team_leader"], role=TeamRole.TEAM_LEADER)
+    draft = make_finding(world, engagement=newer)
+    drafted = add_recommendation(world, draft, "Newer")
+    client = client_for(world.users["oversight"])
+
+    def listed():
+        return {row["id"] for row in client.get(URL).json()["results"]}
+
+    assert issued.pk in listed() and drafted.pk not in listed()
+    make_finding(world, FindingStatus.ISSUED, engagement=newer)
+    assert issued.pk in listed() and drafted.pk not in listed()  # still a draft's
+    finding_transition(draft, by=world.users["team_leader"], to=FindingStatus.FOR_REVIEW)
+    finding_transition(draft, by=world.users["supervisor"], to=FindingStatus.ISSUED)
+    assert {issued.pk, drafted.pk} <= listed()

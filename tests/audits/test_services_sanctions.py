@@ -425,7 +425,7 @@ def test_awaiting_agency_lists_replies_settlements_and_appeals(team, django_asse
     SanctionFactory(finding=finding, status=SanctionStatus.APPEALED)  # nothing to do
     other_agency = IssuedFindingFactory(engagement__auditee=AgencyFactory())
     SanctionFactory(finding=other_agency)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         items = awaiting_agency(team["respondent"], today=today)
     assert [(item.kind, item.due, item.days_left) for item in items] == [
         (FINDING_REPLY, D(2026, 3, 17), 7),
@@ -440,7 +440,7 @@ def test_awaiting_agency_query_count_does_not_grow(team, django_assert_num_queri
     for _n in range(6):
         SanctionFactory(finding=team["finding"])
         IssuedFindingFactory(engagement=team["finding"].engagement)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         items = awaiting_agency(team["respondent"], today=D(2026, 3, 10))
         [item.object.engagement.reference for item in items]
     assert len(items) == 13
