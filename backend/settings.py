@@ -116,14 +116,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-elif env_bool("DATABASE_SERVER_SIDE_BINDING", True):
-    # Parameters travel apart from the SQL, so a query's text is the same for every
-    # caller and psycopg prepares it after its fifth run on a connection: PostgreSQL then
-    # skips parsing and planning (a third of a list query's time). Behind a pooler in
-    # transaction mode (PgBouncer without max_prepared_statements) set it to false.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "audits.User"
