@@ -201,10 +201,11 @@ class ResponseSerializer(LightReadMixin, serializers.ModelSerializer):
 
     def prepare(self, responses):
         """The attachments of a page's responses, in one query, as plain rows."""
-        columns = ["response_id", *AttachmentSerializer._declared_fields]
+        attachment = AttachmentSerializer()
+        columns = ["response_id", *attachment.fields]
         rows = ResponseAttachment.objects.filter(response__in=[r.pk for r in responses])
         attached = defaultdict(list)
         for row in rows.order_by("pk").values(*columns):
-            attached[row.pop("response_id")].append(row)
+            attached[row["response_id"]].append(attachment.to_representation(row))
         for response in responses:
             response.attachment_rows = attached[response.pk]

@@ -10,6 +10,7 @@ from rest_framework.test import APIRequestFactory
 from api.serializers.engagements import EngagementSerializer
 from api.serializers.evidence import EvidenceSerializer
 from api.serializers.findings import (
+    AttachmentSerializer,
     FindingSerializer,
     RecommendationSerializer,
     ResponseSerializer,
@@ -21,7 +22,7 @@ from audits.selectors import sanctions as selectors
 from audits.services.findings import response_create
 from tests.conftest import client_for
 from tests.factories import SanctionFactory
-from tests.findings_setup import make_evidence, make_finding
+from tests.findings_setup import make_evidence, make_finding, pdf_upload
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def world():
         finding=world.finding,
         kind="management_comment",
         body="We will recover it.",
+        attachments=[pdf_upload()],
     )
     SanctionFactory(finding=world.finding)
     return world
@@ -84,6 +86,9 @@ def test_prepared_lists_match_the_rows_they_stand_for(world):
     assert [r["id"] for r in row["recommendations"]] == list(
         world.finding.recommendations.order_by("pk").values_list("pk", flat=True)
     )
+    [answer] = client_for(world.users["supervisor"]).get("/api/v1/responses/").json()["results"]
+    attachments = Response.objects.get(pk=answer["id"]).attachments.order_by("pk")
+    assert answer["attachments"] == AttachmentSerializer(attachments, many=True).data
 
 
 def test_method_fields_answer_for_the_request_that_reads_them(world):
