@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
 
 from audits.choices import EngagementStatus, FindingStatus, OrganizationKind, Role
@@ -85,6 +85,7 @@ class OrganizationQuerySet(models.QuerySet):
         against it; given the ids it looks their rows up. Written as SQL because the ORM
         has no recursive query; the text runs on SQLite and PostgreSQL. UNION, not UNION
         ALL: a cycle, which validation forbids, could not make it loop."""
+        connection = connections[self.db]
         table = connection.ops.quote_name(self.model._meta.db_table)
         sql = (
             f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s UNION "
