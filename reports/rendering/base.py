@@ -190,23 +190,35 @@ def wrap_lines(value, width: float, font: str, size: float) -> str:
     return "\n".join(lines)
 
 
-def long_table(header: list[str], rows: list[list], widths: list[float], st: dict) -> list:
+def long_table(
+    header: list[str],
+    rows: list[list],
+    widths: list[float],
+    st: dict,
+    code_columns: tuple[int, ...] = (),
+) -> list:
     """Rows in tables of ROWS_PER_TABLE, each repeating the header: laying out one huge
     table costs superlinear time, many small ones linear. String cells are wrapped to
     their column as plain text (never parsed as markup); other flowables (images, lists
-    of Paragraphs) pass through."""
+    of Paragraphs) pass through. `code_columns` are set in the monospaced font, so a
+    code someone types back (a tracking code) keeps one width per character."""
     head = [Paragraph(text(label), st["cell_head"]) for label in header]
     cell_style = st["cell"]
-    font, size = cell_style.fontName, cell_style.fontSize
+    size = cell_style.fontSize
+    fonts = [
+        MONO if column in code_columns else cell_style.fontName for column in range(len(widths))
+    ]
     usable = [width - 2 * CELL_PADDING for width in widths]
 
     def cell(value, column):
         if isinstance(value, str) or value is None:
-            return wrap_lines(value, usable[column], font, size)
+            return wrap_lines(value, usable[column], fonts[column], size)
         return value
 
     style = grid_style()
-    style.add("FONT", (0, 1), (-1, -1), font, size, cell_style.leading)
+    style.add("FONT", (0, 1), (-1, -1), cell_style.fontName, size, cell_style.leading)
+    for column in code_columns:
+        style.add("FONT", (column, 1), (column, -1), MONO, size, cell_style.leading)
     tables = []
     for start in range(0, len(rows), ROWS_PER_TABLE):
         chunk = [

@@ -310,6 +310,7 @@ def _grievances_table(data, st) -> list:
         rows,
         [3.6 * cm, 2.8 * cm, 2.5 * cm, 2.3 * cm, 6.2 * cm],
         st,
+        code_columns=(0,),
     )
 
 

@@ -328,12 +328,14 @@ def test_a_job_whose_worker_died_is_failed_on_read(world, settings):
 
 
 def test_audit_report_lists_the_grievances_and_the_programme(
-    world, django_capture_on_commit_callbacks
+    world, django_capture_on_commit_callbacks, monkeypatch
 ):
     from grievances.choices import GrievanceStatus
     from programme.models import Procedure
     from tests.grievances.factories import file_grievance
 
+    # The widest symbol in every position: a code must never break across lines.
+    monkeypatch.setattr("grievances.services.filing.new_code", lambda: "W" * 15)
     audit_file(world)
     grievance = file_grievance(
         status=GrievanceStatus.REFERRED_TO_AUDIT, engagement=world.engagement
