@@ -9,6 +9,9 @@ from audits.models import Engagement, Evidence, EvidenceAccess
 from audits.validators import PLAUSIBLE_DATE
 from programme.models import Procedure
 
+# A key no row has, whose digits appear nowhere else in a URL.
+_PK_PLACEHOLDER = 987654321987654321
+
 
 class EvidenceSerializer(LightReadMixin, serializers.ModelSerializer):
     """API.md's Evidence, plus: `supersedes`/`superseded_by` (the correction chain, as far
@@ -50,19 +53,28 @@ class EvidenceSerializer(LightReadMixin, serializers.ModelSerializer):
     def get_superseded_by(self, evidence):
         return getattr(evidence, "visible_superseded_by_id", None)
 
-    def _absolute(self, url):
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+    def _row_url(self, name, pk):
+        """The absolute URL of `name` for row `pk`. Resolved once per serializer (a
+        list's rows share one) around a placeholder key, then filled in per row: a page
+        of 50 otherwise resolves and absolutises 100 URLs."""
+        parts = self.__dict__.setdefault("_url_parts", {})
+        if name not in parts:
+            url = reverse(name, args=[_PK_PLACEHOLDER])
+            request = self.context.get("request")
+            url = request.build_absolute_uri(url) if request else url
+            parts[name] = url.split(str(_PK_PLACEHOLDER))
+        head, tail = parts[name]
+        return f"{head}{pk}{tail}"
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_file_url(self, evidence):
-        return self._absolute(reverse("evidence-file", args=[evidence.pk]))
+        return self._row_url("evidence-file", evidence.pk)
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_preview_url(self, evidence):
         if not evidence.preview:
             return None
-        return self._absolute(reverse("evidence-preview", args=[evidence.pk]))
+        return self._row_url("evidence-preview", evidence.pk)
 
 
 class EvidenceCreateSerializer(serializers.Serializer):

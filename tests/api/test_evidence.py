@@ -447,3 +447,10 @@ def test_a_cso_auditor_on_the_team_files_and_others_of_the_cso_do_not(world):
     response = post(client_for(world.users["outsider_cso"]), world, samples.CSV)
     assert response.status_code == 400
     assert io.BytesIO(samples.CSV).read() == samples.CSV
+
+
+def test_each_row_of_a_list_links_its_own_file(world):
+    items = [EvidenceFactory(engagement=world.engagement) for _ in range(3)]
+    rows = client_for(world.users["supervisor"]).get(URL).json()["results"]
+    urls = {row["id"]: row["file_url"] for row in rows}
+    assert urls == {item.pk: f"http://testserver{URL}{item.pk}/file/" for item in items}
