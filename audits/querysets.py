@@ -322,10 +322,24 @@ class EvidenceQuerySet(EngagementChildQuerySet):
         walks the whole evidence list in date order, newest engagements first, to find
         the agency's older ones. Oversight reads most engagements: it probes."""
         if user.effective_role != Role.AGENCY_RESPONDENT:
-            return self.published()
+            return self.published() & Q(publication__isnull=False)
         issued = self._issued_findings_within(engagements)
         links = _model("Finding").evidence.through.objects.filter(finding__in=issued)
         return Q(pk__in=links.values("evidence_id"))
+
+    def in_list_order(self, user):
+        """The model's order (newest filing first). For oversight reading only the
+        published file, the same order read from PublishedEvidence's index: in date
+        order, the newest thousands of items are still in fieldwork, and walking the
+        evidence index steps over each of them to reach a page of published ones."""
+        engagements = _model("Engagement").objects
+        if (
+            user.is_authenticated
+            and user.effective_role == Role.OVERSIGHT
+            and not engagements.full_access_list(user)
+        ):
+            return self.order_by("-publication__submitted_at", "-publication__evidence_id")
+        return self.order_by(*self.model._meta.ordering)
 
     def with_visible_chain(self, user):
         """Annotate `visible_supersedes_id` and `visible_superseded_by_id`: the item this

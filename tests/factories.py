@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from audits.choices import EngagementStatus, OrganizationKind, Role, TeamRole
 from audits.models import Engagement, EngagementMember, Organization, User
 from audits.models.files import evidence_storage
+from audits.services.findings import index_published_evidence
 from audits.services.sanctions import sanction_deadlines
 
 PASSWORD = "correct-horse-battery-staple"
@@ -117,6 +118,14 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     sha256 = factory.LazyAttribute(lambda evidence: hashlib.sha256(evidence.content).hexdigest())
     size = factory.LazyAttribute(lambda evidence: len(evidence.content))
     content_type = "text/plain"
+
+
+def link_evidence(finding, *items):
+    """Link evidence to a finding set up directly, and index it as published where the
+    finding is (the findings services do both)."""
+    finding.evidence.add(*items)
+    index_published_evidence(finding)
+    return finding
 
 
 class IssuedFindingFactory(factory.django.DjangoModelFactory):

@@ -61,7 +61,8 @@ class EvidenceViewSet(UploadLimitMixin, mixins.ListModelMixin, HistoryMixin, Sco
     roles_guard_objects = False  # PATCH/PUT/DELETE: 404 or 405, never 403
 
     def get_queryset(self):
-        return super().get_queryset().with_visible_chain(self.request.user)
+        user = self.request.user
+        return super().get_queryset().with_visible_chain(user).in_list_order(user)
 
     @extend_schema(
         request={"multipart/form-data": EvidenceCreateSerializer},

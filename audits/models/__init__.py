@@ -4,7 +4,7 @@ from audits.models.engagements import (
     EngagementMember,
     EngagementUserObjectPermission,
 )
-from audits.models.evidence import Evidence, EvidenceAccess
+from audits.models.evidence import Evidence, EvidenceAccess, PublishedEvidence
 from audits.models.findings import Finding, Recommendation, Response, ResponseAttachment
 from audits.models.organizations import Organization
 from audits.models.reminders import ReminderDigest
@@ -25,6 +25,7 @@ __all__ = [
     "HomeVisit",
     "Organization",
     "PersonLiable",
+    "PublishedEvidence",
     "Recommendation",
     "ReminderDigest",
     "Response",

@@ -82,6 +82,30 @@ class Evidence(StoredFile):
         return f"{self.get_kind_display()} #{self.pk}: {self.description[:60]}"
 
 
+class PublishedEvidence(models.Model):
+    """An index, not a record: each item ever linked to an issued finding, with its
+    filing time, so a reader of the published file (oversight) pages through these in
+    date order instead of stepping over every newer item still in fieldwork. Written by
+    the findings services when a finding is issued or its evidence changes after issue;
+    a row is never removed, so this is a superset and the visibility rule still checks
+    the link itself. Derived data: not in history, rebuilt by the migration that made it."""
+
+    evidence = models.OneToOneField(
+        Evidence, on_delete=models.CASCADE, primary_key=True, related_name="publication"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["submitted_at", "evidence"], name="published_evidence_order")
+        ]
+        verbose_name = _("published evidence")
+        verbose_name_plural = _("published evidence")
+
+    def __str__(self):
+        return f"evidence #{self.evidence_id}, published"
+
+
 class EvidenceAccess(models.Model):
     """Chain of custody: every view and download of an evidence file. Append-only."""
 

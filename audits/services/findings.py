@@ -40,11 +40,13 @@ from audits.models import (
     Engagement,
     Evidence,
     Finding,
+    PublishedEvidence,
     Recommendation,
     Response,
     ResponseAttachment,
 )
 from audits.models.files import evidence_storage
+from audits.querysets import PUBLISHED_FINDING_STATUSES
 from audits.services.common import assign_fields, save_tracked, save_tracked_in_bulk
 from audits.services.files import discard_stored, store_upload
 from audits.workflows import FINDING_WORKFLOW, RECOMMENDATION_WORKFLOW, apply_transition
@@ -131,6 +133,18 @@ def _set_evidence(finding: Finding, ids: list[int]) -> None:
         del finding.skip_history_when_saving
 
 
+def index_published_evidence(finding: Finding) -> None:
+    """Once a finding is issued, its evidence is in the published file: list it in
+    PublishedEvidence (a superset, never pruned: see the model)."""
+    if finding.status not in PUBLISHED_FINDING_STATUSES:
+        return
+    rows = finding.evidence.values_list("pk", "submitted_at")
+    PublishedEvidence.objects.bulk_create(
+        [PublishedEvidence(evidence_id=pk, submitted_at=at) for pk, at in rows],
+        ignore_conflicts=True,
+    )
+
+
 def next_finding_reference(engagement: Engagement) -> str:
     year = timezone.localdate().year
     number = engagement.findings.count() + 1
@@ -188,6 +202,7 @@ def finding_update(finding: Finding, *, by, change_reason: str = "", **fields) -
         _check_amount_covers_notices(finding)
     if "evidence" in changed:
         _set_evidence(finding, ids)
+        index_published_evidence(finding)
     reason = reason or _("Changed: %(fields)s") % {"fields": ", ".join(changed)}
     return save_tracked(finding, by=by, reason=reason[:REASON_MAX_LENGTH])
 
@@ -210,10 +225,12 @@ def _check_amount_covers_notices(finding: Finding) -> None:
         )
 
 
-def _stamp_issue(finding: Finding, source: str, user, reason: str) -> None:
+def _with_the_move(finding: Finding, source: str, user, reason: str) -> None:
+    """An issued finding gets its dates; a published one lists its evidence."""
     if finding.status == FindingStatus.ISSUED:
         finding.issued_on = timezone.localdate()
         finding.response_due = add_days(finding.issued_on, reply_period_days(finding.engagement))
+    index_published_evidence(finding)
 
 
 def finding_transition(finding: Finding, *, by, to: str, reason: str = "") -> Finding:
@@ -224,7 +241,7 @@ def finding_transition(finding: Finding, *, by, to: str, reason: str = "") -> Fi
         to=to,
         user=by,
         reason=reason,
-        before_save=_stamp_issue,
+        before_save=_with_the_move,
     )
 
 

@@ -19,6 +19,7 @@ from tests.factories import (
     IssuedFindingFactory,
     MemberFactory,
     UserFactory,
+    link_evidence,
 )
 from tests.world import build_world
 
@@ -102,7 +103,7 @@ class TestEvidenceOfIssuedFindingMatrix(EvidenceMatrix):
 
     def subject(self, world):
         evidence = super().subject(world)
-        IssuedFindingFactory(engagement=world.engagement).evidence.add(evidence)
+        link_evidence(IssuedFindingFactory(engagement=world.engagement), evidence)
         return evidence
 
 
@@ -167,7 +168,7 @@ def test_file_is_404_for_those_who_may_not_see_and_401_for_anonymous(world):
 
 def test_file_is_served_to_the_agency_once_linked_to_an_issued_finding(world):
     evidence = EvidenceFactory(engagement=world.engagement)
-    IssuedFindingFactory(engagement=world.engagement).evidence.add(evidence)
+    link_evidence(IssuedFindingFactory(engagement=world.engagement), evidence)
     response = client_for(world.users["agency_respondent"]).get(f"{URL}{evidence.pk}/file/")
     assert response.status_code == 200
     assert (
@@ -309,7 +310,7 @@ def test_the_agency_does_not_learn_of_a_correction_it_may_not_see(world):
     team = client_for(world.users["team_cso"])
     first = post(team, world, samples.TEXT).json()
     post(team, world, samples.TEXT + b"v2", supersedes=first["id"])
-    IssuedFindingFactory(engagement=world.engagement).evidence.add(first["id"])
+    link_evidence(IssuedFindingFactory(engagement=world.engagement), first["id"])
     seen = client_for(world.users["agency_respondent"]).get(f"{URL}{first['id']}/").json()
     assert seen["superseded_by"] is None
 

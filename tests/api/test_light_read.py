@@ -21,7 +21,7 @@ from audits.models import Engagement, Evidence, Finding, Recommendation, Respons
 from audits.selectors import sanctions as selectors
 from audits.services.findings import response_create
 from tests.conftest import client_for
-from tests.factories import SanctionFactory
+from tests.factories import SanctionFactory, link_evidence
 from tests.findings_setup import make_evidence, make_finding, pdf_upload
 from tests.world import build_world
 
@@ -33,7 +33,7 @@ def world():
     world = build_world(status=EngagementStatus.REPORTING)
     world.evidence = make_evidence(world.engagement, world.users["team_cso"])
     world.finding = make_finding(world, FindingStatus.ISSUED, amount="1000.50")
-    world.finding.evidence.add(world.evidence)
+    link_evidence(world.finding, world.evidence)
     response_create(
         by=world.users["agency_respondent"],
         finding=world.finding,

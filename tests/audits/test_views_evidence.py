@@ -4,7 +4,7 @@ from django.test import Client
 from audits.choices import EngagementStatus
 from audits.models import Evidence, EvidenceAccess
 from tests import evidence_samples as samples
-from tests.factories import EvidenceFactory, IssuedFindingFactory
+from tests.factories import EvidenceFactory, IssuedFindingFactory, link_evidence
 from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_engagement_page_shows_evidence_and_the_custody_log_to_the_team_only(wor
     world.engagement.status = EngagementStatus.REPORTING
     world.engagement.save()
     evidence = EvidenceFactory(engagement=world.engagement)
-    IssuedFindingFactory(engagement=world.engagement).evidence.add(evidence)
+    link_evidence(IssuedFindingFactory(engagement=world.engagement), evidence)
     browser(world.users["supervisor"]).get(f"/evidence/{evidence.pk}/file/")
     team_page = browser(world.users["team_leader"]).get(f"/engagements/{world.engagement.pk}/")
     html = team_page.content.decode()

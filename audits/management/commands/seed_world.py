@@ -45,6 +45,7 @@ from audits.models import (
     Finding,
     Organization,
     PersonLiable,
+    PublishedEvidence,
     Recommendation,
     Response,
     Sanction,
@@ -572,6 +573,7 @@ class World:
         self.written["historicalfinding"] = finding_history.count
         del findings
         self.save(Finding.evidence.through, links, with_pk=False)
+        self.index_published_evidence()
         self.save(Recommendation, recommendations)
         self.save_history(Recommendation, recommendations, self.now, reason="Recommendation added")
         del recommendations
@@ -580,6 +582,20 @@ class World:
             row["id"] = number
         self.save(Response, responses)
         self.save_history(Response, responses, self.now, reason="Response posted")
+
+    def index_published_evidence(self):
+        """What the findings services write on issue (see PublishedEvidence): read into
+        a list first, as a COPY holds the connection."""
+        links = Finding.evidence.through.objects.filter(
+            finding__status__in=[FindingStatus.ISSUED, FindingStatus.CLOSED]
+        )
+        published = list(
+            links.values_list("evidence_id", "evidence__submitted_at").order_by().distinct()
+        )
+        self.save(
+            PublishedEvidence,
+            ({"evidence_id": pk, "submitted_at": at} for pk, at in published),
+        )
 
     def response(self, finding, engagement, author, day, comment):
         return {
