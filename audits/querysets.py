@@ -387,8 +387,12 @@ class FindingChildQuerySet(EngagementChildQuerySet):
         For oversight (most engagements): at or below the newest engagement with an
         issued finding, a bound that changes no result but lets a list in engagement
         order start there, instead of stepping over the rows of every newer engagement
-        (still in planning or fieldwork: a whole season's drafts at national scale)."""
+        (still in planning or fieldwork: a whole season's drafts at national scale).
+        Only such a list gets the bound: elsewhere it only skews the planner's estimate
+        (oversight's capped count of sanctions hashed all 50,000 of them)."""
         if user.effective_role != Role.AGENCY_RESPONDENT:
+            if self.model._meta.ordering[:1] != ["-engagement_id"]:
+                return self.published()
             issued = _model("Finding").objects.filter(status__in=PUBLISHED_FINDING_STATUSES)
             newest = issued.order_by("-engagement_id").values("engagement_id")[:1]
             return self.published() & Q(engagement_id__lte=models.Subquery(newest))
