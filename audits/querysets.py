@@ -332,14 +332,13 @@ class EvidenceQuerySet(EngagementChildQuerySet):
         published file, the same order read from PublishedEvidence's index: in date
         order, the newest thousands of items are still in fieldwork, and walking the
         evidence index steps over each of them to reach a page of published ones."""
-        engagements = _model("Engagement").objects
         if (
             user.is_authenticated
             and user.effective_role == Role.OVERSIGHT
-            and not engagements.full_access_list(user)
+            and self.full_access_for(user) is None
         ):
             return self.order_by("-publication__submitted_at", "-publication__evidence_id")
-        return self.order_by(*self.model._meta.ordering)
+        return self
 
     def with_visible_chain(self, user):
         """Annotate `visible_supersedes_id` and `visible_superseded_by_id`: the item this

@@ -546,8 +546,7 @@ def server_time(queries) -> float | None:
     with connection.cursor() as cursor:
         for query in queries:
             cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
-            plan = cursor.fetchone()[0]
-            plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]
+            (plan,) = cursor.fetchone()[0]  # psycopg reads the JSON: one plan per query
             total += plan["Planning Time"] + plan["Execution Time"]
     return round(total, 2)
 

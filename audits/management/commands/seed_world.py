@@ -51,6 +51,7 @@ from audits.models import (
     Sanction,
     User,
 )
+from audits.querysets import PUBLISHED_FINDING_STATUSES
 
 
 @dataclass(frozen=True)
@@ -589,7 +590,7 @@ class World:
         """What the findings services write on issue (see PublishedEvidence): read into
         a list first, as a COPY holds the connection."""
         links = Finding.evidence.through.objects.filter(
-            finding__status__in=[FindingStatus.ISSUED, FindingStatus.CLOSED]
+            finding__status__in=PUBLISHED_FINDING_STATUSES
         )
         published = list(
             links.values_list("evidence_id", "evidence__submitted_at").order_by().distinct()
